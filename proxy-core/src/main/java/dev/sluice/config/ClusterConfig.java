@@ -1,0 +1,66 @@
+package dev.sluice.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An upstream cluster: how its endpoints are discovered, how one is picked, and connection
+ * settings. Envoy's defaults: 5 s connect timeout, 5 s DNS refresh, one hour upstream idle
+ * timeout.
+ */
+public record ClusterConfig(
+    String name,
+    DiscoveryType type,
+    Duration connectTimeout,
+    LbPolicy lbPolicy,
+    List<EndpointConfig> endpoints,
+    Duration dnsRefreshRate,
+    Duration idleTimeout,
+    int maxRequestsPerConnection) {
+
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_DNS_REFRESH_RATE = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(1);
+
+  /** Envoy's cluster discovery types that Sluice serves. */
+  public enum DiscoveryType {
+    STATIC,
+    STRICT_DNS
+  }
+
+  /** Envoy's load-balancing policies that Sluice serves. */
+  public enum LbPolicy {
+    ROUND_ROBIN,
+    LEAST_REQUEST,
+    RANDOM
+  }
+
+  public ClusterConfig {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(connectTimeout, "connectTimeout");
+    Objects.requireNonNull(lbPolicy, "lbPolicy");
+    endpoints = List.copyOf(endpoints);
+    Objects.requireNonNull(dnsRefreshRate, "dnsRefreshRate");
+    Objects.requireNonNull(idleTimeout, "idleTimeout");
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException("cluster name must not be empty");
+    }
+    if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+      throw new IllegalArgumentException("connect_timeout must be positive: " + connectTimeout);
+    }
+    if (dnsRefreshRate.toMillis() < 1) {
+      throw new IllegalArgumentException("dns_refresh_rate must be at least 1ms: " + dnsRefreshRate);
+    }
+    if (maxRequestsPerConnection < 0) {
+      throw new IllegalArgumentException("max_requests_per_connection must not be negative");
+    }
+  }
+
+  /** A STATIC round-robin cluster with Envoy's defaults. */
+  public static ClusterConfig ofStatic(String name, List<EndpointConfig> endpoints) {
+    return new ClusterConfig(name, DiscoveryType.STATIC, DEFAULT_CONNECT_TIMEOUT, LbPolicy.ROUND_ROBIN, endpoints,
+        DEFAULT_DNS_REFRESH_RATE, DEFAULT_IDLE_TIMEOUT, 0);
+  }
+}
