@@ -1,0 +1,215 @@
+package dev.sluice.app;
+
+import dev.sluice.common.RandomSource;
+import dev.sluice.config.BootstrapConfig;
+import dev.sluice.config.ListenerConfig;
+import dev.sluice.listener.BoundListener;
+import dev.sluice.listener.ListenerBindException;
+import dev.sluice.listener.ListenerManager;
+import dev.sluice.listener.Transport;
+import dev.sluice.snapshot.ConfigSnapshot;
+import dev.sluice.stats.Gauge;
+import dev.sluice.stats.StatsRegistry;
+import dev.sluice.upstream.ClusterManager;
+import dev.sluice.upstream.lb.LbPolicyRegistry;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running proxy: clusters, listeners and the admin interface wired from a bootstrap. Start-up
+ * follows Envoy's order: clusters initialise (first DNS answers) before listeners bind, and the
+ * server reports LIVE only once every listener is bound.
+ */
+public final class SluiceServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SluiceServer.class);
+  /** How long start-up waits for the first DNS answers of STRICT_DNS clusters. */
+  private static final Duration CLUSTER_INIT_TIMEOUT = Duration.ofSeconds(15);
+
+  private final BootstrapConfig bootstrap;
+  private final ServerOptions options;
+  private final StatsRegistry stats = new StatsRegistry();
+  private final Transport transport = Transport.detect();
+  private final EventLoopGroup workers;
+  private final ClusterManager clusters;
+  private final ListenerManager listeners;
+  private final Instant started = Instant.now();
+  private final Gauge stateGauge;
+  private final Gauge liveGauge;
+  private AdminServer admin;
+  private volatile ServerState state = ServerState.PRE_INITIALIZING;
+  private volatile boolean healthCheckFailed;
+  private volatile boolean stopped;
+
+  private SluiceServer(BootstrapConfig bootstrap, ServerOptions options) {
+    this.bootstrap = bootstrap;
+    this.options = options;
+    this.workers = transport.newGroup(options.concurrency(), "sluice-worker");
+    this.clusters = new ClusterManager(stats, LbPolicyRegistry.builtIn());
+    this.listeners = new ListenerManager(workers, transport, stats, clusters, RandomSource.THREAD_LOCAL);
+    this.stateGauge = stats.gauge("server.state");
+    this.liveGauge = stats.gauge("server.live");
+    stats.gauge("server.concurrency").set(options.concurrency());
+    setState(ServerState.PRE_INITIALIZING);
+  }
+
+  /** Starts a server; on failure everything already started is stopped again. */
+  public static SluiceServer start(BootstrapConfig bootstrap, ServerOptions options) throws StartupException {
+    SluiceServer server = new SluiceServer(bootstrap, options);
+    try {
+      server.startNow();
+      return server;
+    } catch (StartupException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  private void startNow() throws StartupException {
+    log.info("transport: {}{}", transport.name(),
+        transport.name().equals("epoll") ? "" : " (epoll unavailable: " + Transport.epollUnavailabilityReason() + ")");
+    if (bootstrap.admin().isPresent()) {
+      try {
+        admin = AdminServer.start(this, bootstrap.admin().get().address());
+      } catch (Exception e) {
+        throw new StartupException("admin: cannot bind " + bootstrap.admin().get().address() + ": " + e.getMessage(),
+            e);
+      }
+    }
+    setState(ServerState.INITIALIZING);
+    ConfigSnapshot snapshot = ConfigSnapshot.of("static", bootstrap.listeners(), bootstrap.clusters());
+    try {
+      clusters.update(snapshot.clusters()).get(CLUSTER_INIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      log.warn("clusters not initialised after {}; starting listeners anyway", CLUSTER_INIT_TIMEOUT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StartupException("interrupted while initialising clusters", e);
+    } catch (ExecutionException e) {
+      throw new StartupException("clusters: " + e.getCause().getMessage(), e.getCause());
+    }
+    try {
+      listeners.bindAll(snapshot.listeners());
+    } catch (ListenerBindException e) {
+      throw new StartupException(e.getMessage(), e);
+    }
+    stats.gauge("listener_manager.workers_started").set(1);
+    setState(ServerState.LIVE);
+    log.info("sluice is live: {} listener(s), {} cluster(s), admin {}", snapshot.listeners().size(),
+        snapshot.clusters().size(), admin == null ? "off" : admin.localAddress());
+  }
+
+  private void setState(ServerState s) {
+    state = s;
+    ServerState shown = effectiveState();
+    stateGauge.set(shown.gaugeValue);
+    liveGauge.set(shown == ServerState.LIVE ? 1 : 0);
+  }
+
+  /** The state as the admin interface reports it: a failed health check shows as DRAINING, as in Envoy. */
+  ServerState effectiveState() {
+    ServerState s = state;
+    return s == ServerState.LIVE && healthCheckFailed ? ServerState.DRAINING : s;
+  }
+
+  void failHealthCheck(boolean fail) {
+    healthCheckFailed = fail;
+    setState(state);
+  }
+
+  public StatsRegistry stats() {
+    return stats;
+  }
+
+  ClusterManager clusters() {
+    return clusters;
+  }
+
+  BootstrapConfig bootstrap() {
+    return bootstrap;
+  }
+
+  ServerOptions options() {
+    return options;
+  }
+
+  Instant startedAt() {
+    return started;
+  }
+
+  public List<BoundListener> listeners() {
+    return listeners.listeners();
+  }
+
+  /** The bound address of the named listener. */
+  public InetSocketAddress listenerAddress(String name) {
+    BoundListener l = listeners.listener(name);
+    if (l == null) {
+      throw new IllegalArgumentException("no listener " + name);
+    }
+    return l.localAddress();
+  }
+
+  public InetSocketAddress adminAddress() {
+    return admin == null ? null : admin.localAddress();
+  }
+
+  /**
+   * Drains listeners: with {@code graceful}, connections are asked to close after their current
+   * request and the listening sockets close once the drain time has passed; without it the
+   * sockets close at once. {@code inboundOnly} limits this to listeners marked INBOUND.
+   */
+  void drainListeners(boolean graceful, boolean inboundOnly) {
+    setState(ServerState.DRAINING);
+    for (BoundListener l : listeners.listeners()) {
+      if (inboundOnly && l.config().direction() != ListenerConfig.TrafficDirection.INBOUND) {
+        continue;
+      }
+      l.drainConnections();
+      if (!graceful) {
+        l.stopAccepting();
+      } else {
+        workers.schedule(() -> {
+          if (l.isAccepting()) {
+            l.stopAccepting();
+          }
+        }, options.drainTime().toMillis(), TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  /**
+   * Stops accepting, waits up to the drain time for requests in flight, then stops everything.
+   * Returns true when every connection finished by itself.
+   */
+  public boolean drainAndStop() {
+    setState(ServerState.DRAINING);
+    boolean clean = listeners.drain(options.drainTime());
+    close();
+    return clean;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    listeners.stopAccepting();
+    for (BoundListener l : listeners.listeners()) {
+      l.closeConnections();
+    }
+    if (admin != null) {
+      admin.close();
+    }
+    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    clusters.close();
+  }
+}

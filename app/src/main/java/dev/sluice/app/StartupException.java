@@ -1,0 +1,10 @@
+package dev.sluice.app;
+
+/** The server could not start; the message says what and where. */
+public final class StartupException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  StartupException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

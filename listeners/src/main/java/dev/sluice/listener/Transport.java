@@ -1,0 +1,48 @@
+package dev.sluice.listener;
+
+import dev.sluice.upstream.pool.UpstreamTransport;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+/** The I/O transport: native epoll where the platform has it, NIO otherwise. */
+public record Transport(
+    String name,
+    IoHandlerFactory ioHandlerFactory,
+    Class<? extends ServerSocketChannel> serverChannelType,
+    Class<? extends SocketChannel> channelType) {
+
+  /** Epoll when available (Linux with the native library loadable), else NIO; forced by {@code -Dsluice.transport=nio}. */
+  public static Transport detect() {
+    boolean forceNio = "nio".equalsIgnoreCase(System.getProperty("sluice.transport"));
+    if (!forceNio && Epoll.isAvailable()) {
+      return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class);
+    }
+    return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
+  }
+
+  /** Why epoll is not used, or null when it is. */
+  public static String epollUnavailabilityReason() {
+    Throwable cause = Epoll.unavailabilityCause();
+    return cause == null ? null : cause.toString();
+  }
+
+  /** A group of {@code threads} event loops named {@code prefix-N}. */
+  public EventLoopGroup newGroup(int threads, String prefix) {
+    return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(prefix, true), ioHandlerFactory);
+  }
+
+  public UpstreamTransport upstream() {
+    return new UpstreamTransport(channelType);
+  }
+}

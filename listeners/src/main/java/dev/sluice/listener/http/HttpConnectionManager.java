@@ -1,0 +1,207 @@
+package dev.sluice.listener.http;
+
+import dev.sluice.common.RandomSource;
+import dev.sluice.config.CodecType;
+import dev.sluice.config.HttpConnectionManagerConfig;
+import dev.sluice.routing.RouteTable;
+import dev.sluice.stats.StatsRegistry;
+import dev.sluice.upstream.ClusterManager;
+import dev.sluice.upstream.pool.UpstreamTransport;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
+import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AsciiString;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One filter chain's HTTP connection manager: builds each downstream connection's pipeline for
+ * the configured codec and holds the current route table, swapped atomically on updates and read
+ * once per request.
+ */
+public final class HttpConnectionManager {
+  /** The immutable route state a request reads with one volatile load. */
+  public record RouteSnapshot(HttpConnectionManagerConfig config, RouteTable table) {}
+
+  /** Streams per HTTP/2 connection; Envoy allows 2^31-1, a bound keeps a single client from hoarding. */
+  private static final int MAX_CONCURRENT_STREAMS = 1024;
+  /** HTTP/2 stream receive window: large enough that a fast upload is not throttled by round trips. */
+  private static final int INITIAL_STREAM_WINDOW = 1 << 20;
+  /** An h2c upgrade request carries its body in the upgrade; Envoy caps buffered bodies the same way. */
+  private static final int MAX_UPGRADE_BODY = 64 * 1024;
+  private static final long HTTP2_GRACEFUL_CLOSE_MS = 30_000;
+
+  private final HttpConnectionManagerStats stats;
+  private final ClusterManager clusters;
+  private final UpstreamTransport upstreamTransport;
+  private final RandomSource random;
+  private final String scheme;
+  private volatile RouteSnapshot routes;
+  private volatile boolean draining;
+
+  public HttpConnectionManager(
+      HttpConnectionManagerConfig config,
+      StatsRegistry statsRegistry,
+      ClusterManager clusters,
+      UpstreamTransport upstreamTransport,
+      RandomSource random) {
+    this.stats = new HttpConnectionManagerStats(statsRegistry, config.statPrefix());
+    this.clusters = clusters;
+    this.upstreamTransport = upstreamTransport;
+    this.random = random;
+    this.scheme = "http";
+    this.routes = new RouteSnapshot(config, RouteTable.compile(config.routeConfig()));
+  }
+
+  RouteSnapshot routes() {
+    return routes;
+  }
+
+  /** Swaps in a new configuration; requests in flight finish on the table they started with. */
+  public void update(HttpConnectionManagerConfig config) {
+    if (!config.equals(routes.config())) {
+      routes = new RouteSnapshot(config, RouteTable.compile(config.routeConfig()));
+    }
+  }
+
+  public HttpConnectionManagerConfig config() {
+    return routes.config();
+  }
+
+  HttpConnectionManagerStats stats() {
+    return stats;
+  }
+
+  ClusterManager clusters() {
+    return clusters;
+  }
+
+  UpstreamTransport upstreamTransport() {
+    return upstreamTransport;
+  }
+
+  RandomSource random() {
+    return random;
+  }
+
+  boolean isDraining() {
+    return draining;
+  }
+
+  /** New connections are closed after their first request; existing ones close once idle. */
+  public void startDraining() {
+    draining = true;
+  }
+
+  /** Sets up a newly accepted connection's pipeline. */
+  public void initChannel(Channel ch) {
+    HttpConnectionManagerConfig config = routes.config();
+    ChannelPipeline p = ch.pipeline();
+    p.addLast("idle", new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+    p.addLast("connection", new DownstreamConnectionHandler(stats));
+    switch (config.codecType()) {
+      case HTTP1 -> {
+        stats.downstreamCxHttp1Total.inc();
+        addHttp1(p, newHttp1Codec(config));
+      }
+      case HTTP2 -> {
+        stats.downstreamCxHttp2Total.inc();
+        p.addLast("h2", newHttp2FrameCodec(config));
+        p.addLast("h2-multiplex", newMultiplexer());
+      }
+      case AUTO -> {
+        HttpServerCodec codec = newHttp1Codec(config);
+        HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(codec, protocol ->
+            AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
+                ? new Http2ServerUpgradeCodec(newHttp2FrameCodec(config), newMultiplexer())
+                : null, MAX_UPGRADE_BODY);
+        ChannelHandler priorKnowledge = new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel c) {
+            c.pipeline().addAfter(c.pipeline().context(this).name(), "h2-multiplex", newMultiplexer());
+            c.pipeline().replace(this, "h2", newHttp2FrameCodec(config));
+          }
+        };
+        p.addLast("cleartext", new CleartextHttp2ServerUpgradeHandler(codec, upgrade, priorKnowledge));
+        p.addLast("protocol-switch", new ProtocolSwitchHandler());
+        p.addLast("expect", new HttpServerExpectContinueHandler());
+        p.addLast("stream", new HttpStreamHandler(this, false, scheme));
+      }
+    }
+  }
+
+  private void addHttp1(ChannelPipeline p, HttpServerCodec codec) {
+    p.addLast("codec", codec);
+    p.addLast("expect", new HttpServerExpectContinueHandler());
+    p.addLast("stream", new HttpStreamHandler(this, false, scheme));
+  }
+
+  private static HttpServerCodec newHttp1Codec(HttpConnectionManagerConfig config) {
+    int maxHeaderBytes = config.maxRequestHeadersKb() * 1024;
+    return new HttpServerCodec(new HttpDecoderConfig()
+        .setMaxInitialLineLength(maxHeaderBytes)
+        .setMaxHeaderSize(maxHeaderBytes)
+        .setMaxChunkSize(64 * 1024));
+  }
+
+  private static Http2FrameCodec newHttp2FrameCodec(HttpConnectionManagerConfig config) {
+    return Http2FrameCodecBuilder.forServer()
+        .initialSettings(Http2Settings.defaultSettings()
+            .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
+            .initialWindowSize(INITIAL_STREAM_WINDOW)
+            .maxHeaderListSize(config.maxRequestHeadersKb() * 1024L))
+        .gracefulShutdownTimeoutMillis(HTTP2_GRACEFUL_CLOSE_MS)
+        .validateHeaders(true)
+        .build();
+  }
+
+  private Http2MultiplexHandler newMultiplexer() {
+    return new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+      @Override
+      protected void initChannel(Http2StreamChannel stream) {
+        stream.pipeline().addLast("h2-to-http", new Http2StreamFrameToHttpObjectCodec(true));
+        stream.pipeline().addLast("stream", new HttpStreamHandler(HttpConnectionManager.this, true, scheme));
+      }
+    });
+  }
+
+  /**
+   * Removes the HTTP/1.1 handlers once a connection has switched to HTTP/2, by prior knowledge
+   * or by an h2c upgrade; from then on streams are served by the multiplexer's child channels.
+   */
+  private final class ProtocolSwitchHandler extends ChannelInboundHandlerAdapter {
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof CleartextHttp2ServerUpgradeHandler.PriorKnowledgeUpgradeEvent
+          || evt instanceof HttpServerUpgradeHandler.UpgradeEvent) {
+        stats.downstreamCxHttp2Total.inc();
+        ChannelPipeline p = ctx.pipeline();
+        p.remove("expect");
+        p.remove("stream");
+        p.remove(this);
+      }
+      ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ctx.fireChannelRead(msg);
+    }
+  }
+}
