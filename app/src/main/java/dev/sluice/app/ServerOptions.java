@@ -7,8 +7,8 @@ import java.util.Map;
  * How a server is run, apart from its configuration: event loops, drain time, the configuration
  * as JSON for {@code /config_dump}, and the command line shown by {@code /server_info}.
  */
-record ServerOptions(int concurrency, Duration drainTime, String configDumpJson, Map<String, Object> commandLine) {
-  static ServerOptions defaults(String configDumpJson) {
+public record ServerOptions(int concurrency, Duration drainTime, String configDumpJson, Map<String, Object> commandLine) {
+  public static ServerOptions defaults(String configDumpJson) {
     return new ServerOptions(Runtime.getRuntime().availableProcessors(), RunOptions.DEFAULT_DRAIN_TIME,
         configDumpJson, Map.of());
   }

@@ -74,7 +74,8 @@ public final class ListenerManager {
         (HttpConnectionManagerConfig) config.filterChains().get(0).terminalFilter();
     HttpConnectionManager hcm = new HttpConnectionManager(hcmConfig, stats, clusters, transport.upstream(), random);
     DefaultChannelGroup connections = new DefaultChannelGroup(config.name(), GlobalEventExecutor.INSTANCE);
-    String listenerStat = "listener." + config.address() + ".";
+    // Envoy names listener stats by address with the port after an underscore: listener.0.0.0.0_8080.
+    String listenerStat = "listener." + config.address().host() + "_" + config.address().port() + ".";
     var cxTotal = stats.counter(listenerStat + "downstream_cx_total");
     var cxActive = stats.gauge(listenerStat + "downstream_cx_active");
     ServerBootstrap b = new ServerBootstrap()

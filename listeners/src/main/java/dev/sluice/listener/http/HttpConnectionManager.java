@@ -134,8 +134,9 @@ public final class HttpConnectionManager {
         ChannelHandler priorKnowledge = new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel c) {
-            c.pipeline().addAfter(c.pipeline().context(this).name(), "h2-multiplex", newMultiplexer());
+            // The multiplexer looks for the frame codec when it is added, so the codec goes first.
             c.pipeline().replace(this, "h2", newHttp2FrameCodec(config));
+            c.pipeline().addAfter("h2", "h2-multiplex", newMultiplexer());
           }
         };
         p.addLast("cleartext", new CleartextHttp2ServerUpgradeHandler(codec, upgrade, priorKnowledge));
@@ -197,11 +198,6 @@ public final class HttpConnectionManager {
         p.remove(this);
       }
       ctx.fireUserEventTriggered(evt);
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ctx.fireChannelRead(msg);
     }
   }
 }
