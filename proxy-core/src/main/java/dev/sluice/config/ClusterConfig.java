@@ -17,7 +17,8 @@ public record ClusterConfig(
     List<EndpointConfig> endpoints,
     Duration dnsRefreshRate,
     Duration idleTimeout,
-    int maxRequestsPerConnection) {
+    int maxRequestsPerConnection,
+    DnsLookupFamily dnsLookupFamily) {
 
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_DNS_REFRESH_RATE = Duration.ofSeconds(5);
@@ -27,6 +28,18 @@ public record ClusterConfig(
   public enum DiscoveryType {
     STATIC,
     STRICT_DNS
+  }
+
+  /**
+   * Envoy's {@code dns_lookup_family}. AUTO, Envoy's default, uses the IPv6 answers when there are
+   * any and the IPv4 ones otherwise; V4_PREFERRED the reverse; ALL uses both.
+   */
+  public enum DnsLookupFamily {
+    AUTO,
+    V4_ONLY,
+    V6_ONLY,
+    V4_PREFERRED,
+    ALL
   }
 
   /** Envoy's load-balancing policies that Sluice serves. */
@@ -44,6 +57,7 @@ public record ClusterConfig(
     endpoints = List.copyOf(endpoints);
     Objects.requireNonNull(dnsRefreshRate, "dnsRefreshRate");
     Objects.requireNonNull(idleTimeout, "idleTimeout");
+    Objects.requireNonNull(dnsLookupFamily, "dnsLookupFamily");
     if (name.isEmpty()) {
       throw new IllegalArgumentException("cluster name must not be empty");
     }
@@ -56,6 +70,13 @@ public record ClusterConfig(
     if (maxRequestsPerConnection < 0) {
       throw new IllegalArgumentException("max_requests_per_connection must not be negative");
     }
+  }
+
+  /** A cluster resolving names with Envoy's default lookup family, AUTO. */
+  public ClusterConfig(String name, DiscoveryType type, Duration connectTimeout, LbPolicy lbPolicy,
+      List<EndpointConfig> endpoints, Duration dnsRefreshRate, Duration idleTimeout, int maxRequestsPerConnection) {
+    this(name, type, connectTimeout, lbPolicy, endpoints, dnsRefreshRate, idleTimeout, maxRequestsPerConnection,
+        DnsLookupFamily.AUTO);
   }
 
   /** A STATIC round-robin cluster with Envoy's defaults. */

@@ -153,13 +153,17 @@ public final class ClusterManager implements AutoCloseable {
     UnknownHostException failure = null;
     for (EndpointConfig e : config.endpoints()) {
       try {
-        for (InetAddress a : InetAddress.getAllByName(e.address().host())) {
+        for (InetAddress a : DnsFamilies.select(InetAddress.getAllByName(e.address().host()),
+            config.dnsLookupFamily())) {
           resolved.add(new UpstreamCluster.ResolvedEndpoint(e.address(), new InetSocketAddress(a, e.address().port()),
               e.weight()));
         }
       } catch (UnknownHostException ex) {
         failure = ex;
       }
+    }
+    if (failure == null && resolved.isEmpty()) {
+      failure = new UnknownHostException("no address of family " + config.dnsLookupFamily());
     }
     UnknownHostException error = failure;
     control.execute(() -> {
