@@ -1,0 +1,177 @@
+package dev.sluice.xds.bootstrap;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import dev.sluice.config.BootstrapConfig;
+import dev.sluice.xds.internal.EnvoyTypeRegistry;
+import dev.sluice.xds.resource.BootstrapDecoder;
+import dev.sluice.xds.resource.DecodeContext;
+import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Loads an Envoy v3 bootstrap the way {@code envoy -c <file> [--config-yaml <text>]} does and
+ * decodes it into a {@link BootstrapConfig}.
+ *
+ * <p>Three stages, each reporting every problem it finds before the next runs: YAML syntax (with
+ * line and column), the shape of the document against the Envoy protos (unknown fields, bad enum
+ * values, wrong types, unknown {@code Any} types — with field paths and lines), then the meaning
+ * of the decoded protos (unsupported fields and extensions, Envoy's own validation rules, and
+ * references between resources). Fields that are set but ignored are logged once at WARN.
+ */
+public final class BootstrapLoader {
+  private static final Logger LOG = LoggerFactory.getLogger(BootstrapLoader.class);
+  private static final String CONFIG_YAML_ORIGIN = "--config-yaml";
+  // Bootstraps are small, but generated ones with many static routes can pass SnakeYAML's 3 MB
+  // default; 64 MB still bounds what a hostile file can make the parser hold.
+  private static final int MAX_CODE_POINTS = 64 * 1024 * 1024;
+
+  private enum Format { YAML, JSON, SNIFF }
+
+  private BootstrapLoader() {}
+
+  /** Reads and decodes a file (.yaml/.yml/.json; content sniffed if the extension is other). */
+  public static LoadedBootstrap load(Path file) throws ConfigException {
+    return load(file, null);
+  }
+
+  /** Decodes inline YAML/JSON text (Envoy's --config-yaml); 'origin' names it in errors (e.g. "--config-yaml"). */
+  public static LoadedBootstrap parse(String text, String origin) throws ConfigException {
+    List<String> errors = new ArrayList<>();
+    Bootstrap bootstrap = parse(text, origin, Format.SNIFF, errors);
+    if (bootstrap == null) {
+      throw new ConfigException(errors);
+    }
+    return decode(bootstrap, origin);
+  }
+
+  /**
+   * Reads {@code file} and merges {@code overlayYaml} over it with protobuf {@code MergeFrom}, as
+   * Envoy's {@code --config-yaml} does: set scalars replace, messages merge field by field, and
+   * repeated fields (listeners, clusters) are appended. A null or blank overlay is ignored.
+   */
+  public static LoadedBootstrap load(Path file, String overlayYaml) throws ConfigException {
+    String origin = file.toString();
+    List<String> errors = new ArrayList<>();
+    Bootstrap base = null;
+    try {
+      base = parse(Files.readString(file), origin, formatOf(file), errors);
+    } catch (CharacterCodingException e) {
+      errors.add(origin + ": not valid UTF-8 text");
+    } catch (IOException | SecurityException e) {
+      errors.add(origin + ": cannot read the file: " + e);
+    }
+    boolean hasOverlay = overlayYaml != null && !overlayYaml.isBlank();
+    Bootstrap overlay = hasOverlay ? parse(overlayYaml, CONFIG_YAML_ORIGIN, Format.YAML, errors) : null;
+    if (!errors.isEmpty()) {
+      throw new ConfigException(errors);
+    }
+    if (!hasOverlay) {
+      return decode(base, origin);
+    }
+    return decode(base.toBuilder().mergeFrom(overlay).build(), origin + " + " + CONFIG_YAML_ORIGIN);
+  }
+
+  private static Format formatOf(Path file) {
+    Path name = file.getFileName();
+    String lower = name == null ? "" : name.toString().toLowerCase(Locale.ROOT);
+    if (lower.endsWith(".yaml") || lower.endsWith(".yml")) {
+      return Format.YAML;
+    }
+    return lower.endsWith(".json") ? Format.JSON : Format.SNIFF;
+  }
+
+  /** Text to proto; null after adding to {@code errors}. */
+  private static Bootstrap parse(String text, String origin, Format format, List<String> errors) {
+    if (text.isBlank()) {
+      errors.add(origin + ": the bootstrap is empty");
+      return null;
+    }
+    boolean json = format == Format.JSON || (format == Format.SNIFF && JsonText.looksLikeJson(text));
+    Node root;
+    try {
+      root = newYaml().compose(new StringReader(json ? JsonText.forYaml(text) : text));
+    } catch (MarkedYAMLException e) {
+      errors.add(origin + ": malformed " + (json ? "JSON" : "YAML") + at(e.getProblemMark()) + ": " + e.getProblem()
+          + (e.getContext() == null ? "" : " (" + e.getContext() + at(e.getContextMark()) + ")"));
+      return null;
+    } catch (YAMLException e) {
+      errors.add(origin + ": malformed " + (json ? "JSON" : "YAML") + ": " + e.getMessage());
+      return null;
+    }
+    if (root == null) {
+      errors.add(origin + ": the bootstrap is empty");
+      return null;
+    }
+    YamlProtoConverter.Result converted =
+        YamlProtoConverter.convert(root, Bootstrap.getDescriptor(), origin, EnvoyTypeRegistry.get());
+    if (!converted.errors().isEmpty()) {
+      errors.addAll(converted.errors());
+      return null;
+    }
+    Bootstrap.Builder builder = Bootstrap.newBuilder();
+    try {
+      JsonFormat.parser().usingTypeRegistry(EnvoyTypeRegistry.get()).merge(converted.json(), builder);
+    } catch (InvalidProtocolBufferException e) {
+      // The walk above checks what JsonFormat checks, so this is a backstop (e.g. a float out of range).
+      errors.add(origin + ": " + e.getMessage());
+      return null;
+    }
+    return builder.build();
+  }
+
+  /**
+   * Composes a node tree only: nothing is constructed, so no YAML tag can instantiate a class, and
+   * SnakeYAML's alias and nesting limits bound "billion laughs" documents. Duplicate keys are
+   * detected by {@link YamlProtoConverter}, which knows their field path.
+   */
+  private static Yaml newYaml() {
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false);
+    options.setAllowRecursiveKeys(false);
+    options.setCodePointLimit(MAX_CODE_POINTS);
+    return new Yaml(new SafeConstructor(options));
+  }
+
+  private static String at(Mark mark) {
+    return mark == null ? "" : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
+  }
+
+  private static LoadedBootstrap decode(Bootstrap bootstrap, String origin) throws ConfigException {
+    DecodeContext ctx = new DecodeContext(origin);
+    Optional<BootstrapConfig> config = BootstrapDecoder.decode(bootstrap, ctx);
+    for (String warning : ctx.warnings()) {
+      LOG.warn("{}", warning);
+    }
+    if (config.isEmpty()) {
+      throw new ConfigException(ctx.errors());
+    }
+    try {
+      // Envoy's /config_dump keeps proto field names (snake_case); tools accept either spelling.
+      String dump = JsonFormat.printer()
+          .usingTypeRegistry(EnvoyTypeRegistry.get())
+          .preservingProtoFieldNames()
+          .print(bootstrap);
+      return new LoadedBootstrap(config.get(), dump);
+    } catch (InvalidProtocolBufferException e) {
+      throw new ConfigException(List.of(origin + ": cannot render the bootstrap for /config_dump: " + e.getMessage()));
+    }
+  }
+}

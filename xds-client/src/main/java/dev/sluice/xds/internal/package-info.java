@@ -1,0 +1,5 @@
+/**
+ * Not API: protobuf plumbing shared by the bootstrap loader and the xDS client, such as the type
+ * registry that resolves {@code Any} type URLs. Other modules must not depend on it.
+ */
+package dev.sluice.xds.internal;

@@ -1,0 +1,73 @@
+package dev.sluice.xds.resource;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Collects what decoding found: errors, warnings about fields that were set but are safely
+ * ignored, and the cluster references that must be checked once all clusters are known.
+ *
+ * <p>Decoders keep going after an error so that one pass reports every problem in a file or an
+ * xDS response. Messages read {@code <origin>: <field.path>: <message>}, where the origin names
+ * the source (a file, {@code --config-yaml}, or an xDS resource).
+ *
+ * <p>Not thread-safe: one context serves one decoding pass on one thread.
+ */
+public final class DecodeContext {
+  private final String origin;
+  private final List<String> errors = new ArrayList<>();
+  // A set: the same ignored field reached twice (e.g. through a merged overlay) is logged once.
+  private final Set<String> warnings = new LinkedHashSet<>();
+  private final List<ClusterReference> clusterReferences = new ArrayList<>();
+
+  public DecodeContext(String origin) {
+    this.origin = Objects.requireNonNull(origin, "origin");
+  }
+
+  public String origin() {
+    return origin;
+  }
+
+  /** Records an error at {@code path}. */
+  public void error(String path, String message) {
+    errors.add(format(path, message));
+  }
+
+  /** Records that a field at {@code path} was set but is ignored, with the reason it is safe to. */
+  public void warn(String path, String message) {
+    warnings.add(format(path, message));
+  }
+
+  /** Records that the route field at {@code path} names {@code cluster}. */
+  public void referenceCluster(String path, String cluster) {
+    clusterReferences.add(new ClusterReference(path, cluster));
+  }
+
+  public boolean hasErrors() {
+    return !errors.isEmpty();
+  }
+
+  /** The number of errors so far; a decoder compares it before and after its own work. */
+  public int errorCount() {
+    return errors.size();
+  }
+
+  public List<String> errors() {
+    return List.copyOf(errors);
+  }
+
+  public List<String> warnings() {
+    return List.copyOf(warnings);
+  }
+
+  public List<ClusterReference> clusterReferences() {
+    return List.copyOf(clusterReferences);
+  }
+
+  private String format(String path, String message) {
+    return path.isEmpty() ? origin + ": " + message : origin + ": " + path + ": " + message;
+  }
+}
