@@ -61,12 +61,17 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
   private final String scheme;
   private final NettyRequestView view = new NettyRequestView();
   private final NettyMutableHeaders mutable = new NettyMutableHeaders();
-  private final Runnable timeoutTask = this::onTimeout;
+  private final Runnable timerTask = this::onTimerFired;
   private final ArrayDeque<HttpObject> queued = new ArrayDeque<>(4);
   private ArrayDeque<HttpContent> pendingBody;
   private ChannelHandlerContext ctx;
   private String clientIp;
   private boolean draining;
+  /** Inside a downstream read: upstream writes are flushed once, at the read's end. */
+  private boolean reading;
+  /** The pending timer task of this handler, reused across requests; null when none is scheduled. */
+  private ScheduledFuture<?> timer;
+  private long timerFiresAtNanos;
 
   // State of the current exchange; reset by finishExchange().
   private int generation;
@@ -89,7 +94,8 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
   private boolean skipInformational;
   private boolean upstreamPaused;
   private int status;
-  private ScheduledFuture<?> timer;
+  /** When the current exchange's route timeout expires; 0 when no timeout runs. */
+  private long deadlineNanos;
 
   HttpStreamHandler(HttpConnectionManager hcm, boolean http2, String scheme) {
     this.hcm = hcm;
@@ -116,6 +122,7 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
       ReferenceCountUtil.release(msg);
       return;
     }
+    reading = true;
     if (!queued.isEmpty() || !acceptsInput()) {
       // A pipelined request arrived while the previous response is still in progress.
       queued.add(obj);
@@ -326,7 +333,9 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
       upstream.channel().write(content, upstream.channel().voidPromise());
       if (last) {
         upstreamRequestComplete = true;
-        upstream.channel().flush();
+        if (!reading) {
+          upstream.channel().flush();
+        }
       }
       updateAutoRead();
     } else if (endpoint != null) {
@@ -346,6 +355,7 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    reading = false;
     if (upstream != null) {
       upstream.channel().flush();
     }
@@ -404,7 +414,9 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
       }
       pendingBodyBytes = 0;
     }
-    up.flush();
+    if (!reading) {
+      up.flush();
+    }
     updateAutoRead();
   }
 
@@ -570,22 +582,51 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
 
   // ---------------------------------------------------------------- timeouts and teardown
 
+  /**
+   * Arms the route timeout. One task per handler is reused across requests: finishing a request
+   * only clears the deadline, and the task, when it fires, re-arms itself for a later deadline.
+   * A keep-alive connection therefore schedules about one task per timeout period, not one per
+   * request.
+   */
   private void startTimer() {
     long ms = route == null ? 0 : route.timeoutMillis();
-    if (ms > 0 && timer == null) {
-      timer = ctx.executor().schedule(timeoutTask, ms, TimeUnit.MILLISECONDS);
+    if (ms <= 0 || deadlineNanos != 0) {
+      return;
     }
-  }
-
-  private void cancelTimer() {
-    if (timer != null) {
+    deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+    if (timer != null && timerFiresAtNanos > deadlineNanos) {
       timer.cancel(false);
       timer = null;
     }
+    if (timer == null) {
+      scheduleTimer(deadlineNanos);
+    }
+  }
+
+  private void scheduleTimer(long atNanos) {
+    timerFiresAtNanos = atNanos;
+    timer = ctx.executor().schedule(timerTask, Math.max(0, atNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+  }
+
+  private void cancelTimer() {
+    deadlineNanos = 0;
+  }
+
+  private void onTimerFired() {
+    timer = null;
+    long deadline = deadlineNanos;
+    if (deadline == 0 || !ctx.channel().isActive()) {
+      return;
+    }
+    if (System.nanoTime() < deadline) {
+      scheduleTimer(deadline);
+      return;
+    }
+    deadlineNanos = 0;
+    onTimeout();
   }
 
   private void onTimeout() {
-    timer = null;
     if (!active || responseComplete || endpoint == null) {
       return;
     }
@@ -658,6 +699,10 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
     if (active) {
       if (!responseComplete) {
         hcm.stats().downstreamCxDestroyRemote.inc();
