@@ -3,7 +3,9 @@ package dev.sluice.listener.http;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http2.HttpConversionUtil;
-import java.util.List;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.util.AsciiString;
+import java.util.Iterator;
 
 /**
  * Removes hop-by-hop headers (RFC 9110 section 7.6.1): those that describe one connection and
@@ -35,20 +37,41 @@ final class HopByHop {
   }
 
   private static void stripCommon(HttpHeaders h) {
-    String connection = h.get(HttpHeaderNames.CONNECTION);
-    if (connection != null) {
-      List<String> all = h.getAll(HttpHeaderNames.CONNECTION);
-      for (String value : all) {
-        for (String token : value.split(",")) {
-          String name = token.trim();
-          if (!name.isEmpty() && !name.equalsIgnoreCase("close") && !name.equalsIgnoreCase("keep-alive")) {
-            h.remove(name);
+    if (h.contains(HttpHeaderNames.CONNECTION)) {
+      // Walk the tokens without splitting: the common values "keep-alive" and "close" name no header.
+      for (Iterator<? extends CharSequence> it = h.valueCharSequenceIterator(HttpHeaderNames.CONNECTION); it.hasNext(); ) {
+        CharSequence value = it.next();
+        int start = 0;
+        int length = value.length();
+        while (start < length) {
+          int end = start;
+          while (end < length && value.charAt(end) != ',') {
+            end++;
           }
+          removeListed(h, value, start, end);
+          start = end + 1;
         }
       }
       h.remove(HttpHeaderNames.CONNECTION);
     }
     h.remove(Headers.KEEP_ALIVE);
     h.remove(Headers.PROXY_CONNECTION);
+  }
+
+  private static void removeListed(HttpHeaders h, CharSequence value, int start, int end) {
+    while (start < end && (value.charAt(start) == ' ' || value.charAt(start) == '\t')) {
+      start++;
+    }
+    while (end > start && (value.charAt(end - 1) == ' ' || value.charAt(end - 1) == '\t')) {
+      end--;
+    }
+    if (end == start) {
+      return;
+    }
+    CharSequence token = value.subSequence(start, end);
+    if (!AsciiString.contentEqualsIgnoreCase(token, HttpHeaderValues.CLOSE)
+        && !AsciiString.contentEqualsIgnoreCase(token, HttpHeaderValues.KEEP_ALIVE)) {
+      h.remove(token);
+    }
   }
 }

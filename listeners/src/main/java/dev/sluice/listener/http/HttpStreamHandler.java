@@ -231,8 +231,13 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
   }
 
   private static boolean hasExactlyOneHost(HttpHeaders headers) {
-    String host = headers.get(HttpHeaderNames.HOST);
-    return host != null && headers.getAll(HttpHeaderNames.HOST).size() == 1;
+    // An iterator rather than getAll(): no list and no String copies of the values.
+    java.util.Iterator<? extends CharSequence> it = headers.valueCharSequenceIterator(HttpHeaderNames.HOST);
+    if (!it.hasNext()) {
+      return false;
+    }
+    it.next();
+    return !it.hasNext();
   }
 
   private void rejectRequest(HttpRequest request, int code, String body) {
