@@ -31,6 +31,9 @@ public final class DemoBackend implements AutoCloseable {
 
   /** Starts a backend named {@code name} on {@code host}, port 0 for any free port. */
   public static DemoBackend start(String name, String host, int port) throws IOException {
+    // The JDK server writes headers and body separately; without TCP_NODELAY, Nagle's algorithm
+    // and the client's delayed ACK add about 40 ms to every keep-alive response.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 128);
     ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
       Thread t = new Thread(r, "demo-" + name);

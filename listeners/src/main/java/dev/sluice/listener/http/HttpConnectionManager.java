@@ -183,10 +183,26 @@ public final class HttpConnectionManager {
   }
 
   /**
-   * Removes the HTTP/1.1 handlers once a connection has switched to HTTP/2, by prior knowledge
-   * or by an h2c upgrade; from then on streams are served by the multiplexer's child channels.
+   * Settles the protocol of an AUTO connection. When it switches to HTTP/2 (prior knowledge or an
+   * h2c upgrade) the HTTP/1.1 handlers go, and streams are served by the multiplexer's children.
+   * When its first request is not an upgrade it stays HTTP/1.1, and the upgrade handler leaves the
+   * pipeline so later requests skip it: clients offer h2c on a connection's first request.
    */
   private final class ProtocolSwitchHandler extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof io.netty.handler.codec.http.HttpRequest request
+          && !request.headers().contains(io.netty.handler.codec.http.HttpHeaderNames.UPGRADE)) {
+        stats.downstreamCxHttp1Total.inc();
+        ChannelPipeline p = ctx.pipeline();
+        if (p.get(HttpServerUpgradeHandler.class) != null) {
+          p.remove(HttpServerUpgradeHandler.class);
+        }
+        p.remove(this);
+      }
+      ctx.fireChannelRead(msg);
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
       if (evt instanceof CleartextHttp2ServerUpgradeHandler.PriorKnowledgeUpgradeEvent
