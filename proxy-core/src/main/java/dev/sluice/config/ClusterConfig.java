@@ -24,10 +24,14 @@ public record ClusterConfig(
   public static final Duration DEFAULT_DNS_REFRESH_RATE = Duration.ofSeconds(5);
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(1);
 
-  /** Envoy's cluster discovery types that Sluice serves. */
+  /**
+   * Envoy's cluster discovery types that Sluice serves. For EDS the endpoints are those of the
+   * latest ClusterLoadAssignment, filled in before the snapshot is published.
+   */
   public enum DiscoveryType {
     STATIC,
-    STRICT_DNS
+    STRICT_DNS,
+    EDS
   }
 
   /**

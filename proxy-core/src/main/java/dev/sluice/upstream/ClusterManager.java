@@ -108,7 +108,7 @@ public final class ClusterManager implements AutoCloseable {
       }
       cancelDns(config.name());
       switch (config.type()) {
-        case STATIC -> {
+        case STATIC, EDS -> {
           cluster.update(config, staticEndpoints(config), lbPolicies.provider(config.lbPolicy()));
           cluster.stats().updateSuccess.inc();
           firstResolution.put(config.name(), CompletableFuture.completedFuture(null));
