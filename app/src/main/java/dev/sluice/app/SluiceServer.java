@@ -106,6 +106,30 @@ public final class SluiceServer implements AutoCloseable {
         snapshot.clusters().size(), admin == null ? "off" : admin.localAddress());
   }
 
+  /**
+   * Applies a new configuration snapshot while traffic flows: clusters first (surviving endpoints
+   * keep their pools and counters), then listeners (routes swapped in place, changed sockets
+   * replaced, removed ones drained). Requests in flight finish on the configuration they started
+   * with. Returns the listeners that could not be applied, each with its reason.
+   */
+  public synchronized List<String> apply(ConfigSnapshot snapshot) {
+    try {
+      clusters.update(snapshot.clusters()).get(CLUSTER_INIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      log.warn("snapshot {}: clusters still resolving after {}; applying listeners anyway", snapshot.version(),
+          CLUSTER_INIT_TIMEOUT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return List.of("interrupted");
+    } catch (ExecutionException e) {
+      log.error("snapshot {}: clusters failed: {}", snapshot.version(), e.getCause().toString());
+    }
+    List<String> failures = listeners.apply(snapshot.listeners(), options.drainTime());
+    log.info("applied snapshot {}: {} listener(s), {} cluster(s){}", snapshot.version(), snapshot.listeners().size(),
+        snapshot.clusters().size(), failures.isEmpty() ? "" : ", failures: " + failures);
+    return failures;
+  }
+
   private void setState(ServerState s) {
     state = s;
     ServerState shown = effectiveState();

@@ -10,7 +10,7 @@ import java.net.InetSocketAddress;
 
 /** A listener whose socket is bound: its configuration, server channel and accepted connections. */
 public final class BoundListener {
-  private final ListenerConfig config;
+  private volatile ListenerConfig config;
   private final HttpConnectionManager connectionManager;
   private final Channel serverChannel;
   private final ChannelGroup connections;
@@ -30,6 +30,15 @@ public final class BoundListener {
 
   public ListenerConfig config() {
     return config;
+  }
+
+  /**
+   * Applies a configuration that differs only inside the connection manager (routes, limits,
+   * timeouts): connections stay, requests that start from now on see the new routes.
+   */
+  void updateInPlace(ListenerConfig newConfig) {
+    connectionManager.update(ListenerManager.connectionManagerConfig(newConfig));
+    config = newConfig;
   }
 
   /** The address actually bound, with the port the kernel chose when the configured port was 0. */

@@ -37,6 +37,7 @@ public final class ListenerManager {
   private final RandomSource random;
   private final List<BoundListener> bound = new CopyOnWriteArrayList<>();
   private final Gauge activeListeners;
+  private final Gauge draining;
 
   public ListenerManager(EventLoopGroup group, Transport transport, StatsRegistry stats, ClusterManager clusters,
       RandomSource random) {
@@ -46,6 +47,7 @@ public final class ListenerManager {
     this.clusters = clusters;
     this.random = random;
     this.activeListeners = stats.gauge("listener_manager.total_listeners_active");
+    this.draining = stats.gauge("listener_manager.total_listeners_draining");
   }
 
   /**
@@ -70,8 +72,19 @@ public final class ListenerManager {
   }
 
   private BoundListener bind(ListenerConfig config) throws ListenerBindException {
-    HttpConnectionManagerConfig hcmConfig =
-        (HttpConnectionManagerConfig) config.filterChains().get(0).terminalFilter();
+    return bind(config, null);
+  }
+
+  /**
+   * Binds {@code config}; when it replaces {@code previous} on the same address without SO_REUSEPORT,
+   * the previous socket has to let go of the port first.
+   */
+  private BoundListener bind(ListenerConfig config, BoundListener previous) throws ListenerBindException {
+    if (previous != null && !transport.supportsReusePort()
+        && previous.config().address().equals(config.address())) {
+      previous.stopAccepting();
+    }
+    HttpConnectionManagerConfig hcmConfig = connectionManagerConfig(config);
     HttpConnectionManager hcm = new HttpConnectionManager(hcmConfig, stats, clusters, transport.upstream(), random);
     DefaultChannelGroup connections = new DefaultChannelGroup(config.name(), GlobalEventExecutor.INSTANCE);
     // Envoy names listener stats by address with the port after an underscore: listener.0.0.0.0_8080.
@@ -82,6 +95,7 @@ public final class ListenerManager {
         .group(group)
         .channel(transport.serverChannelType())
         .option(ChannelOption.SO_REUSEADDR, true)
+        .option(transport.reusePortOption(), true)
         .option(ChannelOption.SO_BACKLOG, 4096)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.SO_KEEPALIVE, true)
@@ -102,10 +116,86 @@ public final class ListenerManager {
           + f.cause().getMessage(), f.cause());
     }
     BoundListener listener = new BoundListener(config, hcm, f.channel(), connections);
-    bound.add(listener);
+    if (previous != null) {
+      bound.set(bound.indexOf(previous), listener);
+    } else {
+      bound.add(listener);
+    }
     activeListeners.set(bound.size());
     log.info("listener '{}' listening on {}", config.name(), listener.localAddress());
     return listener;
+  }
+
+  static HttpConnectionManagerConfig connectionManagerConfig(ListenerConfig config) {
+    return (HttpConnectionManagerConfig) config.filterChains().get(0).terminalFilter();
+  }
+
+  /**
+   * Makes the bound listeners equal to {@code wanted}: binds new ones, updates in place those whose
+   * socket and codec are unchanged, replaces the others (the new socket takes the port beside the
+   * old one, which then stops accepting and drains), and drains the ones no longer wanted.
+   * Listeners that fail to bind are reported and skipped; the rest are applied.
+   *
+   * <p>Called by one configuration thread at a time.
+   */
+  public List<String> apply(List<ListenerConfig> wanted, Duration drainTime) {
+    List<String> failures = new ArrayList<>();
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (ListenerConfig config : wanted) {
+      names.add(config.name());
+      BoundListener existing = listener(config.name());
+      try {
+        if (existing == null) {
+          bind(config);
+          stats.counter("listener_manager.listener_added").inc();
+        } else if (existing.config().equals(config)) {
+          continue;
+        } else if (sameSocket(existing, config)
+            && connectionManagerConfig(existing.config()).codecType() == connectionManagerConfig(config).codecType()
+            && existing.config().filterChains().size() == config.filterChains().size()) {
+          existing.updateInPlace(config);
+          stats.counter("listener_manager.listener_in_place_updated").inc();
+          log.info("listener '{}' updated in place", config.name());
+        } else {
+          BoundListener replacement = bind(config, existing);
+          retire(existing, drainTime);
+          stats.counter("listener_manager.listener_modified").inc();
+          log.info("listener '{}' replaced; the old socket drains", replacement.name());
+        }
+      } catch (ListenerBindException e) {
+        stats.counter("listener_manager.listener_create_failure").inc();
+        log.warn(e.getMessage());
+        failures.add(e.getMessage());
+      }
+    }
+    for (BoundListener l : bound) {
+      if (!names.contains(l.name())) {
+        retire(l, drainTime);
+        stats.counter("listener_manager.listener_removed").inc();
+        log.info("listener '{}' removed; draining its connections", l.name());
+      }
+    }
+    activeListeners.set(bound.size());
+    return failures;
+  }
+
+  /** The listener already holds the socket {@code config} asks for (port 0 matches the port it got). */
+  private static boolean sameSocket(BoundListener existing, ListenerConfig config) {
+    if (existing.config().address().equals(config.address())) {
+      return true;
+    }
+    return existing.config().address().port() == 0
+        && existing.config().address().host().equals(config.address().host())
+        && existing.localAddress().getPort() == config.address().port();
+  }
+
+  /** Stops a listener accepting and gives its connections the drain time to finish. */
+  private void retire(BoundListener l, Duration drainTime) {
+    bound.remove(l);
+    l.stopAccepting();
+    draining.inc();
+    l.drainConnections().addListener(f -> draining.dec());
+    group.next().schedule(l::closeConnections, drainTime.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   public List<BoundListener> listeners() {

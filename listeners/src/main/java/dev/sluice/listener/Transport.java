@@ -42,6 +42,19 @@ public record Transport(
     return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(prefix, true), ioHandlerFactory);
   }
 
+  /** SO_REUSEPORT lets a replacement listener bind its port while the old one drains (epoll only). */
+  public boolean supportsReusePort() {
+    return name.equals("epoll");
+  }
+
+  /** The option that turns SO_REUSEPORT on, or a harmless stand-in where the transport lacks it. */
+  @SuppressWarnings("unchecked")
+  public io.netty.channel.ChannelOption<Boolean> reusePortOption() {
+    return supportsReusePort()
+        ? io.netty.channel.epoll.EpollChannelOption.SO_REUSEPORT
+        : io.netty.channel.ChannelOption.SO_REUSEADDR;
+  }
+
   public UpstreamTransport upstream() {
     return new UpstreamTransport(channelType);
   }
