@@ -10,7 +10,9 @@ import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.CharacterCodingException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,6 +77,10 @@ public final class BootstrapLoader {
       base = parse(Files.readString(file), origin, formatOf(file), errors);
     } catch (CharacterCodingException e) {
       errors.add(origin + ": not valid UTF-8 text");
+    } catch (NoSuchFileException e) {
+      errors.add(origin + ": cannot read the file: no such file");
+    } catch (AccessDeniedException e) {
+      errors.add(origin + ": cannot read the file: permission denied");
     } catch (IOException | SecurityException e) {
       errors.add(origin + ": cannot read the file: " + e);
     }
