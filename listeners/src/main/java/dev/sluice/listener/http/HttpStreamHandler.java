@@ -191,6 +191,16 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
     }
     HttpHeaders headers = request.headers();
     keepAlive = http2 || (!draining && HttpUtil.isKeepAlive(request));
+    if (!http2 && !RequestTargets.hasSupportedTransferCoding(headers)) {
+      keepAlive = false; // the body cannot be decoded as sent, so nothing after it can be trusted
+      rejectRequest(request, 501, null);
+      return;
+    }
+    if (!http2 && !RequestTargets.toOriginForm(request)) {
+      stats.downstreamRqBadRequest.inc();
+      rejectRequest(request, 400, LocalReply.BAD_REQUEST);
+      return;
+    }
     HttpConnectionManager.RouteSnapshot snapshot = hcm.routes();
     if (headers.size() > snapshot.config().maxHeadersCount()) {
       stats.downstreamRqHeaderTooLarge.inc();
