@@ -9,6 +9,10 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -22,18 +26,31 @@ public record Transport(
     Class<? extends ServerSocketChannel> serverChannelType,
     Class<? extends SocketChannel> channelType) {
 
-  /** Epoll when available (Linux with the native library loadable), else NIO; forced by {@code -Dsluice.transport=nio}. */
+  /**
+   * The transport named by {@code -Dsluice.transport} (epoll, io_uring or nio) when it is
+   * available, else epoll where the platform has it, else NIO.
+   */
   public static Transport detect() {
-    boolean forceNio = "nio".equalsIgnoreCase(System.getProperty("sluice.transport"));
-    if (!forceNio && Epoll.isAvailable()) {
+    String wanted = System.getProperty("sluice.transport", "epoll").toLowerCase(java.util.Locale.ROOT);
+    if (wanted.equals("io_uring") && IoUring.isAvailable()) {
+      return new Transport("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class,
+          IoUringSocketChannel.class);
+    }
+    if (!wanted.equals("nio") && Epoll.isAvailable()) {
       return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class);
     }
     return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
   }
 
-  /** Why epoll is not used, or null when it is. */
+  /** Why the native transports are not used, or null when epoll is. */
   public static String epollUnavailabilityReason() {
     Throwable cause = Epoll.unavailabilityCause();
+    return cause == null ? null : cause.toString();
+  }
+
+  /** Why io_uring is not available, or null when it is. */
+  public static String ioUringUnavailabilityReason() {
+    Throwable cause = IoUring.unavailabilityCause();
     return cause == null ? null : cause.toString();
   }
 
@@ -44,15 +61,17 @@ public record Transport(
 
   /** SO_REUSEPORT lets a replacement listener bind its port while the old one drains (epoll only). */
   public boolean supportsReusePort() {
-    return name.equals("epoll");
+    return !name.equals("nio");
   }
 
   /** The option that turns SO_REUSEPORT on, or a harmless stand-in where the transport lacks it. */
   @SuppressWarnings("unchecked")
   public io.netty.channel.ChannelOption<Boolean> reusePortOption() {
-    return supportsReusePort()
-        ? io.netty.channel.epoll.EpollChannelOption.SO_REUSEPORT
-        : io.netty.channel.ChannelOption.SO_REUSEADDR;
+    return switch (name) {
+      case "epoll" -> io.netty.channel.epoll.EpollChannelOption.SO_REUSEPORT;
+      case "io_uring" -> io.netty.channel.uring.IoUringChannelOption.SO_REUSEPORT;
+      default -> io.netty.channel.ChannelOption.SO_REUSEADDR;
+    };
   }
 
   public UpstreamTransport upstream() {
