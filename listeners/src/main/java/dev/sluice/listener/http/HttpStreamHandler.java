@@ -402,9 +402,7 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
       }
       log.debug("connect to {} failed: {}", endpoint, cause.toString());
       hcm.stats().upstreamConnectFailure.inc();
-      endUpstream(false);
-      releasePending();
-      localReply(503, LocalReply.CONNECT_FAILURE, choiceResponseMutator());
+      failExchange(503, LocalReply.CONNECT_FAILURE);
     }
   }
 
@@ -565,6 +563,14 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
     if (endpoint != null) {
       endpoint.cluster().stats().upstreamRqRxReset.inc();
     }
+    failExchange(503, LocalReply.UPSTREAM_RESET);
+  }
+
+  /**
+   * Gives up on the upstream side of the exchange: the connection is closed, never reused, and
+   * the client gets {@code code} if no response head went out yet, or a cut stream otherwise.
+   */
+  private void failExchange(int code, String body) {
     UpstreamConnection connection = upstream;
     upstream = null;
     if (connection != null) {
@@ -573,7 +579,7 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
     endUpstream(false);
     releasePending();
     if (!responseStarted) {
-      localReply(503, LocalReply.UPSTREAM_RESET, choiceResponseMutator());
+      localReply(code, body, choiceResponseMutator());
     } else {
       abortDownstream();
     }
@@ -647,18 +653,7 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
     }
     hcm.stats().upstreamTimeout.inc();
     endpoint.requestTimedOut();
-    UpstreamConnection connection = upstream;
-    upstream = null;
-    if (connection != null) {
-      connection.abort();
-    }
-    endUpstream(false);
-    releasePending();
-    if (!responseStarted) {
-      localReply(504, LocalReply.UPSTREAM_TIMEOUT, choiceResponseMutator());
-    } else {
-      abortDownstream();
-    }
+    failExchange(504, LocalReply.UPSTREAM_TIMEOUT);
   }
 
   /** Ends the upstream side's accounting once per exchange. */
