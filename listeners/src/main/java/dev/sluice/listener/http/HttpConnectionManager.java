@@ -15,7 +15,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
 import io.netty.handler.codec.http2.Http2CodecUtil;
@@ -113,7 +112,8 @@ public final class HttpConnectionManager {
   public void initChannel(Channel ch) {
     HttpConnectionManagerConfig config = routes.config();
     ChannelPipeline p = ch.pipeline();
-    p.addLast("idle", new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+    // HTTP/1.1 connections time out idling in their stream handler, which knows when a request is
+    // in flight; HTTP/2 connections get an idle handler once the protocol is known.
     p.addLast("connection", new DownstreamConnectionHandler(stats));
     switch (config.codecType()) {
       case HTTP1 -> {
@@ -122,6 +122,7 @@ public final class HttpConnectionManager {
       }
       case HTTP2 -> {
         stats.downstreamCxHttp2Total.inc();
+        p.addFirst("idle", newIdleHandler(config));
         p.addLast("h2", newHttp2FrameCodec(config));
         p.addLast("h2-multiplex", newMultiplexer());
       }
@@ -141,7 +142,6 @@ public final class HttpConnectionManager {
         };
         p.addLast("cleartext", new CleartextHttp2ServerUpgradeHandler(codec, upgrade, priorKnowledge));
         p.addLast("protocol-switch", new ProtocolSwitchHandler());
-        p.addLast("expect", new HttpServerExpectContinueHandler());
         p.addLast("stream", new HttpStreamHandler(this, false, scheme));
       }
     }
@@ -149,8 +149,11 @@ public final class HttpConnectionManager {
 
   private void addHttp1(ChannelPipeline p, HttpServerCodec codec) {
     p.addLast("codec", codec);
-    p.addLast("expect", new HttpServerExpectContinueHandler());
     p.addLast("stream", new HttpStreamHandler(this, false, scheme));
+  }
+
+  private static IdleStateHandler newIdleHandler(HttpConnectionManagerConfig config) {
+    return new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS);
   }
 
   private static HttpServerCodec newHttp1Codec(HttpConnectionManagerConfig config) {
@@ -209,9 +212,9 @@ public final class HttpConnectionManager {
           || evt instanceof HttpServerUpgradeHandler.UpgradeEvent) {
         stats.downstreamCxHttp2Total.inc();
         ChannelPipeline p = ctx.pipeline();
-        p.remove("expect");
         p.remove("stream");
         p.remove(this);
+        p.addFirst("idle", newIdleHandler(routes.config()));
       }
       ctx.fireUserEventTriggered(evt);
     }

@@ -15,7 +15,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -32,7 +31,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
@@ -72,6 +70,11 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
   /** The pending timer task of this handler, reused across requests; null when none is scheduled. */
   private ScheduledFuture<?> timer;
   private long timerFiresAtNanos;
+  /** HTTP/1.1 only: how long a connection may sit without a request (0: forever), and since when it has. */
+  private long idleTimeoutNanos;
+  private long idleSinceNanos;
+  /** This loop's upstream pools, looked up once per handler rather than once per request. */
+  private UpstreamPools pools;
 
   // State of the current exchange; reset by finishExchange().
   private int generation;
@@ -112,6 +115,21 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
         ? isa.getAddress().getHostAddress()
         : String.valueOf(remote);
     draining = hcm.isDraining();
+    if (!http2) {
+      idleTimeoutNanos = hcm.routes().config().idleTimeout().toNanos();
+      idleSinceNanos = now();
+      if (ctx.channel().isRegistered()) {
+        ensureTimer();
+      }
+    }
+  }
+
+  @Override
+  public void channelRegistered(ChannelHandlerContext ctx) {
+    if (!http2) {
+      ensureTimer();
+    }
+    ctx.fireChannelRegistered();
   }
 
   // ---------------------------------------------------------------- downstream input
@@ -196,6 +214,17 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
       rejectRequest(request, 501, null);
       return;
     }
+    if (!http2 && headers.contains(HttpHeaderNames.EXPECT)) {
+      // RFC 9110 section 10.1.1: answer 100-continue ourselves, as Envoy does by default, so the
+      // client sends its body; any other expectation cannot be met.
+      if (!HttpUtil.is100ContinueExpected(request)) {
+        keepAlive = false;
+        rejectRequest(request, 417, null);
+        return;
+      }
+      ctx.writeAndFlush(LocalReply.continueResponse(), ctx.voidPromise());
+      headers.remove(HttpHeaderNames.EXPECT);
+    }
     if (!http2 && !RequestTargets.toOriginForm(request)) {
       stats.downstreamRqBadRequest.inc();
       rejectRequest(request, 400, LocalReply.BAD_REQUEST);
@@ -278,8 +307,10 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
     if (requestComplete) {
       startTimer();
     }
-    EventLoop loop = ctx.channel().eventLoop();
-    Http1ConnectionPool pool = UpstreamPools.current(loop, hcm.upstreamTransport()).pool(picked0);
+    if (pools == null) {
+      pools = UpstreamPools.current(ctx.channel().eventLoop(), hcm.upstreamTransport());
+    }
+    Http1ConnectionPool pool = pools.pool(picked0);
     UpstreamConnection connection = pool.acquireNow();
     pendingHead = request;
     if (connection != null) {
@@ -604,29 +635,46 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
   // ---------------------------------------------------------------- timeouts and teardown
 
   /**
-   * Arms the route timeout. One task per handler is reused across requests: finishing a request
-   * only clears the deadline, and the task, when it fires, re-arms itself for a later deadline.
-   * A keep-alive connection therefore schedules about one task per timeout period, not one per
-   * request.
+   * Arms the route timeout. One task per handler serves the route timeout and, on HTTP/1.1, the
+   * connection idle timeout: finishing a request only clears the deadline, and the task, when it
+   * fires, re-arms itself for whatever is due next. A keep-alive connection therefore schedules
+   * about one task per timeout period, not one per request.
    */
   private void startTimer() {
     long ms = route == null ? 0 : route.timeoutMillis();
     if (ms <= 0 || deadlineNanos != 0) {
       return;
     }
-    deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
-    if (timer != null && timerFiresAtNanos > deadlineNanos) {
-      timer.cancel(false);
-      timer = null;
-    }
-    if (timer == null) {
-      scheduleTimer(deadlineNanos);
-    }
+    deadlineNanos = now() + TimeUnit.MILLISECONDS.toNanos(ms);
+    ensureTimer();
   }
 
-  private void scheduleTimer(long atNanos) {
-    timerFiresAtNanos = atNanos;
-    timer = ctx.executor().schedule(timerTask, Math.max(0, atNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+  /** When the timer must next wake: the route deadline while a request runs, else the idle expiry. */
+  private long nextWakeNanos() {
+    if (active) {
+      return deadlineNanos;
+    }
+    return idleTimeoutNanos > 0 ? idleSinceNanos + idleTimeoutNanos : 0;
+  }
+
+  private void ensureTimer() {
+    long wake = nextWakeNanos();
+    if (wake == 0) {
+      return;
+    }
+    if (timer != null) {
+      if (timerFiresAtNanos <= wake) {
+        return; // fires earlier and re-arms itself then
+      }
+      timer.cancel(false);
+    }
+    timerFiresAtNanos = wake;
+    timer = ctx.executor().schedule(timerTask, Math.max(0, wake - now()), TimeUnit.NANOSECONDS);
+  }
+
+  /** The event loop's clock, which tests can advance. */
+  private long now() {
+    return ctx.executor().ticker().nanoTime();
   }
 
   private void cancelTimer() {
@@ -635,16 +683,21 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
 
   private void onTimerFired() {
     timer = null;
-    long deadline = deadlineNanos;
-    if (deadline == 0 || !ctx.channel().isActive()) {
+    if (!ctx.channel().isActive()) {
       return;
     }
-    if (System.nanoTime() < deadline) {
-      scheduleTimer(deadline);
+    long now = now();
+    if (active) {
+      if (deadlineNanos != 0 && now >= deadlineNanos) {
+        deadlineNanos = 0;
+        onTimeout();
+      }
+    } else if (idleTimeoutNanos > 0 && now - idleSinceNanos >= idleTimeoutNanos) {
+      hcm.stats().downstreamCxIdleTimeout.inc();
+      ctx.close();
       return;
     }
-    deadlineNanos = 0;
-    onTimeout();
+    ensureTimer();
   }
 
   private void onTimeout() {
@@ -694,13 +747,6 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
         } else {
           keepAlive = false;
         }
-      }
-      return;
-    }
-    if (evt instanceof IdleStateEvent && !http2) {
-      if (!active) {
-        hcm.stats().downstreamCxIdleTimeout.inc();
-        ctx.close();
       }
       return;
     }
@@ -804,6 +850,8 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
     if (http2 || !keepAlive) {
       return;
     }
+    idleSinceNanos = now();
+    ensureTimer();
     if (draining) {
       hcm.stats().downstreamCxDrainClose.inc();
       ctx.close();

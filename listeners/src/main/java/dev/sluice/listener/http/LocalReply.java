@@ -26,7 +26,15 @@ final class LocalReply {
   static final String HEADERS_TOO_LARGE = "Request Header Fields Too Large";
   static final String URI_TOO_LONG = "URI Too Long";
 
+  private static final FullHttpResponse CONTINUE =
+      new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER);
+
   private LocalReply() {}
+
+  /** An interim 100 Continue, shared and never modified. */
+  static FullHttpResponse continueResponse() {
+    return CONTINUE.retainedDuplicate();
+  }
 
   static FullHttpResponse of(ByteBufAllocator alloc, int status, String body, String contentType) {
     FullHttpResponse r;

@@ -39,6 +39,10 @@ class HttpConnectionManagerEmbeddedTest {
   }
 
   private EmbeddedChannel channel() {
+    return channel(HttpConnectionManagerConfig.DEFAULT_IDLE_TIMEOUT);
+  }
+
+  private EmbeddedChannel channel(java.time.Duration idleTimeout) {
     RouteRuleConfig hello = new RouteRuleConfig("hello", RouteMatchConfig.prefix("/hello"),
         new RouteActionConfig.DirectResponse(200, "hi"), HeaderMutations.NONE);
     RouteRuleConfig gone = new RouteRuleConfig("gone", RouteMatchConfig.prefix("/gone"),
@@ -49,10 +53,14 @@ class HttpConnectionManagerEmbeddedTest {
         RouteActionConfig.Forward.to("nowhere"), HeaderMutations.NONE);
     RouteConfig routes = new RouteConfig("r", List.of(new VirtualHostConfig("vh", List.of("*"),
         List.of(hello, gone, old, missing), HeaderMutations.NONE)), HeaderMutations.NONE);
-    HttpConnectionManager hcm = new HttpConnectionManager(
-        HttpConnectionManagerConfig.withDefaults("test", CodecType.HTTP1, routes), stats, clusters,
+    HttpConnectionManagerConfig defaults = HttpConnectionManagerConfig.withDefaults("test", CodecType.HTTP1, routes);
+    HttpConnectionManagerConfig config = new HttpConnectionManagerConfig(defaults.statPrefix(), defaults.codecType(),
+        routes, defaults.maxRequestHeadersKb(), defaults.maxHeadersCount(), idleTimeout,
+        defaults.streamIdleTimeout(), defaults.requestTimeout(), true);
+    HttpConnectionManager hcm = new HttpConnectionManager(config, stats, clusters,
         new UpstreamTransport(NioSocketChannel.class), RandomSource.seeded(1));
     EmbeddedChannel ch = new EmbeddedChannel();
+    ch.freezeTime();
     hcm.initChannel(ch);
     return ch;
   }
@@ -165,6 +173,39 @@ class HttpConnectionManagerEmbeddedTest {
     ch.writeInbound(ascii("NOT A REQUEST\r\n\r\n"));
     assertThat(readAll(ch)).startsWith("HTTP/1.1 400 Bad Request");
     ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void idleConnectionIsClosedAfterTheIdleTimeoutButNotBefore() {
+    EmbeddedChannel ch = channel(java.time.Duration.ofSeconds(10));
+    ch.advanceTimeBy(6, java.util.concurrent.TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+    ch.writeInbound(ascii("GET /hello HTTP/1.1\r\nHost: a\r\n\r\n"));
+    assertThat(readAll(ch)).startsWith("HTTP/1.1 200");
+    // The request reset the idle clock: 6 s after it the connection is still open.
+    ch.advanceTimeBy(6, java.util.concurrent.TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+    assertThat(ch.isOpen()).isTrue();
+    ch.advanceTimeBy(5, java.util.concurrent.TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+    assertThat(ch.isOpen()).isFalse();
+    assertThat(stats.counterValues()).containsEntry("http.test.downstream_cx_idle_timeout", 1L);
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void expectContinueIsAnsweredAndOtherExpectationsRefused() {
+    EmbeddedChannel ch = channel();
+    ch.writeInbound(ascii("POST /hello HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n"));
+    // The interim response first, then the direct response, which needs no body.
+    assertThat(readAll(ch)).startsWith("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK");
+    ch.writeInbound(ascii("okGET /hello HTTP/1.1\r\nHost: a\r\n\r\n"));
+    assertThat(readAll(ch)).startsWith("HTTP/1.1 200 OK").doesNotContain("100 Continue");
+    EmbeddedChannel ch2 = channel();
+    ch2.writeInbound(ascii("POST /hello HTTP/1.1\r\nHost: a\r\nExpect: teapot\r\nContent-Length: 0\r\n\r\n"));
+    assertThat(readAll(ch2)).startsWith("HTTP/1.1 417 Expectation Failed");
+    assertFalse(ch.finish());
+    ch2.finishAndReleaseAll();
   }
 
   @Test
