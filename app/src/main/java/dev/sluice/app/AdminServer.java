@@ -257,10 +257,7 @@ final class AdminServer implements AutoCloseable {
   }
 
   private String configDump() {
-    String bootstrapJson = server.options().configDumpJson();
-    return "{\"configs\":[{\"@type\":\"type.googleapis.com/envoy.admin.v3.BootstrapConfigDump\",\"bootstrap\":"
-        + (bootstrapJson == null || bootstrapJson.isBlank() ? "{}" : bootstrapJson)
-        + ",\"last_updated\":" + Json.quote(server.startedAt().toString()) + "}]}";
+    return server.configDump();
   }
 
   private String clustersText() {

@@ -30,6 +30,11 @@ public final class Main {
   static final int EXIT_OK = 0;
   static final int EXIT_FAILURE = 1;
   static final int EXIT_INVALID_CONFIG = 2;
+  /**
+   * The longest start-up waits for the first dynamic configuration before reporting LIVE on the
+   * static resources alone; the client's own initial_fetch_timeout usually ends the wait sooner.
+   */
+  private static final java.time.Duration INITIAL_FETCH_LIMIT = java.time.Duration.ofSeconds(30);
 
   private Main() {}
 
@@ -87,6 +92,8 @@ public final class Main {
         "      --concurrency N        worker event loops (default: one per CPU)",
         "      --drain-time-s N       seconds to finish requests in flight on SIGTERM (default 600)",
         "      --admin-address-path F write the admin interface's bound address to F",
+        "      --config-cache DIR     keep accepted xDS configurations in DIR and start from the",
+        "                             newest one when the management server cannot be reached",
         "      --mode serve|validate  validate is the same as the validate command",
         "",
         "Other Envoy flags (--base-id, --restart-epoch, --disable-hot-restart, ...) are accepted",
@@ -160,8 +167,8 @@ public final class Main {
     commandLine.put("drain_time", options.drainTime().toSeconds() + "s");
     commandLine.put("mode", "Serve");
     ServerOptions serverOptions = new ServerOptions(concurrency, options.drainTime(), loaded.configDumpJson(),
-        commandLine);
-    return serveUntilSignalled(config, serverOptions, options, err, log);
+        commandLine, loaded.xds().isPresent());
+    return serveUntilSignalled(config, loaded, serverOptions, options, err, log);
   }
 
   static BootstrapConfig withNodeOverrides(BootstrapConfig c, RunOptions options) {
@@ -175,8 +182,8 @@ public final class Main {
     return new BootstrapConfig(node, c.admin(), c.listeners(), c.clusters());
   }
 
-  private static int serveUntilSignalled(BootstrapConfig config, ServerOptions serverOptions, RunOptions options,
-      PrintStream err, Logger log) {
+  private static int serveUntilSignalled(BootstrapConfig config, LoadedBootstrap loaded, ServerOptions serverOptions,
+      RunOptions options, PrintStream err, Logger log) {
     SluiceServer server;
     try {
       server = SluiceServer.start(config, serverOptions);
@@ -194,9 +201,26 @@ public final class Main {
         return EXIT_FAILURE;
       }
     }
+    DynamicConfig dynamic = loaded.xds().map(xds -> {
+      log.info("dynamic configuration from {}", xds.description());
+      DynamicConfig d = DynamicConfig.start(server, config, xds, java.util.Optional.ofNullable(options.configCache()));
+      d.initialApplied(INITIAL_FETCH_LIMIT).whenComplete((v, e) -> {
+        if (e != null) {
+          log.warn("no dynamic configuration within {}; serving the static resources", INITIAL_FETCH_LIMIT);
+        }
+        server.markInitialized();
+      });
+      return d;
+    }).orElse(null);
+    if (dynamic == null && options.configCache() != null) {
+      log.warn("--config-cache has no effect: the bootstrap has no dynamic_resources");
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Signals.onTerminate(signal -> {
       log.info("received SIG{}: draining (up to {}s)", signal, serverOptions.drainTime().toSeconds());
+      if (dynamic != null) {
+        dynamic.close();
+      }
       boolean clean = server.drainAndStop();
       log.info(clean ? "drained; exiting" : "drain time elapsed; closed the remaining connections; exiting");
       stopped.countDown();

@@ -25,6 +25,7 @@ record RunOptions(
     int concurrency,
     Duration drainTime,
     Path adminAddressPath,
+    Path configCache,
     boolean validateOnly,
     List<String> ignoredFlags) {
 
@@ -70,6 +71,7 @@ record RunOptions(
     int concurrency = 0;
     Duration drainTime = DEFAULT_DRAIN_TIME;
     Path adminAddressPath = null;
+    Path configCache = null;
     boolean validate = validateOnly;
     List<String> ignored = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
@@ -96,6 +98,7 @@ record RunOptions(
         case "--concurrency" -> concurrency = positiveInt(flag, value(args, i, flag, inline));
         case "--drain-time-s" -> drainTime = Duration.ofSeconds(nonNegativeInt(flag, value(args, i, flag, inline)));
         case "--admin-address-path" -> adminAddressPath = Path.of(value(args, i, flag, inline));
+        case "--config-cache" -> configCache = Path.of(value(args, i, flag, inline));
         case "--mode" -> {
           String mode = value(args, i, flag, inline);
           switch (mode) {
@@ -123,13 +126,13 @@ record RunOptions(
       throw new UsageException("a configuration is required: -c/--config-path FILE or --config-yaml TEXT");
     }
     return new RunOptions(configPath, configYaml, logLevel, serviceNode, serviceCluster, concurrency, drainTime,
-        adminAddressPath, validate, List.copyOf(ignored));
+        adminAddressPath, configCache, validate, List.copyOf(ignored));
   }
 
   private static boolean takesValue(String flag) {
     return switch (flag) {
       case "-c", "--config-path", "--config-yaml", "-l", "--log-level", "--service-node", "--service-cluster",
-          "--concurrency", "--drain-time-s", "--admin-address-path", "--mode" -> true;
+          "--concurrency", "--drain-time-s", "--admin-address-path", "--config-cache", "--mode" -> true;
       default -> Boolean.TRUE.equals(ACCEPTED_BUT_IGNORED.get(flag));
     };
   }

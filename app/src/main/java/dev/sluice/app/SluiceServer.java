@@ -47,6 +47,7 @@ public final class SluiceServer implements AutoCloseable {
   private volatile ServerState state = ServerState.PRE_INITIALIZING;
   private volatile boolean healthCheckFailed;
   private volatile boolean stopped;
+  private volatile java.util.function.Supplier<String> configDumpSource;
 
   private SluiceServer(BootstrapConfig bootstrap, ServerOptions options) {
     this.bootstrap = bootstrap;
@@ -101,7 +102,9 @@ public final class SluiceServer implements AutoCloseable {
       throw new StartupException(e.getMessage(), e);
     }
     stats.gauge("listener_manager.workers_started").set(1);
-    setState(ServerState.LIVE);
+    if (!options.awaitsDynamicConfig()) {
+      setState(ServerState.LIVE);
+    }
     log.info("sluice is live: {} listener(s), {} cluster(s), admin {}", snapshot.listeners().size(),
         snapshot.clusters().size(), admin == null ? "off" : admin.localAddress());
   }
@@ -135,6 +138,36 @@ public final class SluiceServer implements AutoCloseable {
     ServerState shown = effectiveState();
     stateGauge.set(shown.gaugeValue);
     liveGauge.set(shown == ServerState.LIVE ? 1 : 0);
+  }
+
+  /**
+   * Ends initialisation: the dynamic configuration arrived (or its initial fetch timed out), so the
+   * server reports LIVE, as Envoy does once its init manager completes.
+   */
+  void markInitialized() {
+    if (state == ServerState.INITIALIZING) {
+      setState(ServerState.LIVE);
+      log.info("initial dynamic configuration applied; sluice is live");
+    }
+  }
+
+  /** Replaces what /config_dump shows (the xDS client's view once dynamic resources are in use). */
+  void setConfigDumpSource(java.util.function.Supplier<String> source) {
+    configDumpSource = source;
+  }
+
+  /** The whole /config_dump document. */
+  String configDump() {
+    java.util.function.Supplier<String> source = configDumpSource;
+    return source != null ? source.get() : "{\"configs\":[" + bootstrapConfigDumpEntry() + "]}";
+  }
+
+  /** Envoy's BootstrapConfigDump entry for the bootstrap this server started from. */
+  String bootstrapConfigDumpEntry() {
+    String json = options.configDumpJson();
+    return "{\"@type\":\"type.googleapis.com/envoy.admin.v3.BootstrapConfigDump\",\"bootstrap\":"
+        + (json == null || json.isBlank() ? "{}" : json)
+        + ",\"last_updated\":\"" + started + "\"}";
   }
 
   /** The state as the admin interface reports it: a failed health check shows as DRAINING, as in Envoy. */

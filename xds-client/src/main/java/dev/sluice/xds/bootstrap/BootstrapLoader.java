@@ -6,6 +6,7 @@ import dev.sluice.config.BootstrapConfig;
 import dev.sluice.xds.internal.EnvoyTypeRegistry;
 import dev.sluice.xds.resource.BootstrapDecoder;
 import dev.sluice.xds.resource.DecodeContext;
+import dev.sluice.xds.resource.DecodedBootstrap;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import java.io.IOException;
 import java.io.StringReader;
@@ -162,7 +163,7 @@ public final class BootstrapLoader {
 
   private static LoadedBootstrap decode(Bootstrap bootstrap, String origin) throws ConfigException {
     DecodeContext ctx = new DecodeContext(origin);
-    Optional<BootstrapConfig> config = BootstrapDecoder.decode(bootstrap, ctx);
+    Optional<DecodedBootstrap> config = BootstrapDecoder.decode(bootstrap, ctx);
     for (String warning : ctx.warnings()) {
       LOG.warn("{}", warning);
     }
@@ -175,7 +176,7 @@ public final class BootstrapLoader {
           .usingTypeRegistry(EnvoyTypeRegistry.get())
           .preservingProtoFieldNames()
           .print(bootstrap);
-      return new LoadedBootstrap(config.get(), dump);
+      return new LoadedBootstrap(config.get().config(), dump, config.get().xds());
     } catch (InvalidProtocolBufferException e) {
       throw new ConfigException(List.of(origin + ": cannot render the bootstrap for /config_dump: " + e.getMessage()));
     }

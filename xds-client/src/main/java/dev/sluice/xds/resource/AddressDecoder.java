@@ -23,7 +23,9 @@ public final class AddressDecoder {
     /** An endpoint of a STATIC cluster: Envoy rejects anything but an IP literal. */
     STATIC_ENDPOINT,
     /** An endpoint of a STRICT_DNS cluster: a DNS name or an IP literal. */
-    DNS_ENDPOINT
+    DNS_ENDPOINT,
+    /** An endpoint from EDS: Envoy never resolves these, so an IP literal. */
+    EDS_ENDPOINT
   }
 
   private static final Set<String> ADDRESS_FIELDS = Set.of("socket_address");
@@ -55,9 +57,11 @@ public final class AddressDecoder {
     } else if (use != Use.DNS_ENDPOINT && !isIpLiteral(host)) {
       // Envoy's own wording, from Network::Utility::parseInternetAddress.
       ctx.error(hostPath, "malformed IP address: '" + host + "' ("
-          + (use == Use.BIND
-              ? "a bind address must be an IP address"
-              : "STATIC cluster endpoints must be IP addresses; use type STRICT_DNS to resolve names")
+          + switch (use) {
+            case BIND -> "a bind address must be an IP address";
+            case EDS_ENDPOINT -> "EDS endpoints must be IP addresses";
+            default -> "STATIC cluster endpoints must be IP addresses; use type STRICT_DNS to resolve names";
+          }
           + ")");
     }
     int port = sa.getPortValue();

@@ -25,12 +25,14 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Decodes a whole {@code Bootstrap}: node, admin and static resources, then the checks that span
+ * Decodes a whole {@code Bootstrap}: node, admin, static resources and the ADS server of
+ * {@code dynamic_resources}, then the checks that span
  * resources — unique listener and cluster names, one listener per address, and routes that name
  * only defined clusters (Envoy's {@code validate_clusters} for static route tables).
  */
 public final class BootstrapDecoder {
-  private static final Set<String> BOOTSTRAP_FIELDS = Set.of("node", "static_resources", "admin");
+  private static final Set<String> BOOTSTRAP_FIELDS = Set.of("node", "static_resources", "admin",
+      "dynamic_resources");
   private static final Set<String> STATIC_RESOURCES_FIELDS = Set.of("listeners", "clusters");
   private static final Set<String> NODE_FIELDS = Set.of("id", "cluster", "metadata");
   private static final Set<String> ADMIN_FIELDS = Set.of("address");
@@ -38,7 +40,7 @@ public final class BootstrapDecoder {
   private BootstrapDecoder() {}
 
   /** Decodes {@code bootstrap}; empty when an error was recorded in {@code ctx}. */
-  public static Optional<BootstrapConfig> decode(Bootstrap bootstrap, DecodeContext ctx) {
+  public static Optional<DecodedBootstrap> decode(Bootstrap bootstrap, DecodeContext ctx) {
     int before = ctx.errorCount();
     FieldRules.check(bootstrap, "", ctx, BOOTSTRAP_FIELDS);
     NodeConfig node = bootstrap.hasNode() ? node(bootstrap.getNode(), "node", ctx) : NodeConfig.EMPTY;
@@ -47,12 +49,15 @@ public final class BootstrapDecoder {
     Bootstrap.StaticResources resources = bootstrap.getStaticResources();
     FieldRules.check(resources, "static_resources", ctx, STATIC_RESOURCES_FIELDS);
     List<ListenerConfig> listeners = listeners(resources.getListenersList(), "static_resources.listeners", ctx);
-    List<ClusterConfig> clusters = clusters(resources.getClustersList(), "static_resources.clusters", ctx);
+    Optional<String> adsCluster = DynamicResourcesDecoder.adsClusterName(bootstrap);
+    List<ClusterConfig> clusters =
+        clusters(resources.getClustersList(), "static_resources.clusters", adsCluster.orElse(null), ctx);
     checkClusterReferences(resources.getClustersList(), ctx);
+    Optional<XdsServerConfig> xds = DynamicResourcesDecoder.decode(bootstrap, ctx);
     if (ctx.errorCount() != before) {
       return Optional.empty();
     }
-    return Optional.of(new BootstrapConfig(node, admin, listeners, clusters));
+    return Optional.of(new DecodedBootstrap(new BootstrapConfig(node, admin, listeners, clusters), xds));
   }
 
   private static List<ListenerConfig> listeners(List<Listener> protos, String path, DecodeContext ctx) {
@@ -85,7 +90,8 @@ public final class BootstrapDecoder {
     return out;
   }
 
-  private static List<ClusterConfig> clusters(List<Cluster> protos, String path, DecodeContext ctx) {
+  private static List<ClusterConfig> clusters(List<Cluster> protos, String path, String adsCluster,
+      DecodeContext ctx) {
     List<ClusterConfig> out = new ArrayList<>();
     Map<String, String> names = new HashMap<>();
     for (int i = 0; i < protos.size(); i++) {
@@ -95,7 +101,11 @@ public final class BootstrapDecoder {
       if (first != null) {
         ctx.error(FieldPath.child(cPath, "name"), "duplicate cluster name '" + name + "' (first at " + first + ")");
       }
-      ClusterDecoder.decode(protos.get(i), cPath, ctx).ifPresent(out::add);
+      Cluster cluster = protos.get(i);
+      if (name.equals(adsCluster)) {
+        cluster = DynamicResourcesDecoder.withoutGrpcTransportOptions(cluster, cPath, ctx);
+      }
+      ClusterDecoder.decode(cluster, cPath, ctx).ifPresent(out::add);
     }
     return out;
   }

@@ -16,13 +16,15 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Decodes one Envoy {@code Cluster}: STATIC or STRICT_DNS discovery, a round-robin, least-request
- * or random load balancer, and endpoints from an inline {@code load_assignment}.
+ * Decodes one Envoy {@code Cluster}: STATIC or STRICT_DNS discovery with endpoints from an inline
+ * {@code load_assignment}, or (for clusters from CDS) EDS over the ADS stream; a round-robin,
+ * least-request or random load balancer.
  */
 public final class ClusterDecoder {
   private static final Set<String> CLUSTER_FIELDS = Set.of("name", "type", "connect_timeout", "lb_policy",
       "load_assignment", "dns_refresh_rate", "common_http_protocol_options", "max_requests_per_connection",
-      "dns_lookup_family");
+      "dns_lookup_family", "eds_cluster_config");
+  private static final Set<String> EDS_CLUSTER_CONFIG_FIELDS = Set.of("eds_config", "service_name");
   private static final Set<String> PROTOCOL_OPTIONS_FIELDS = Set.of("idle_timeout", "max_requests_per_connection");
   private static final Set<String> LOAD_ASSIGNMENT_FIELDS = Set.of("cluster_name", "endpoints");
   private static final Set<String> LOCALITY_FIELDS = Set.of("lb_endpoints", "load_balancing_weight", "priority");
@@ -52,9 +54,14 @@ public final class ClusterDecoder {
         ClusterConfig.DEFAULT_IDLE_TIMEOUT, FieldPath.child(commonPath, "idle_timeout"), ctx);
     int maxRequests = maxRequestsPerConnection(cluster, path, ctx);
 
-    List<EndpointConfig> endpoints = cluster.hasLoadAssignment() && type != null
-        ? endpoints(cluster.getLoadAssignment(), type, FieldPath.child(path, "load_assignment"), ctx)
-        : List.of();
+    edsClusterConfig(cluster, type, path, ctx);
+    List<EndpointConfig> endpoints = List.of();
+    if (cluster.hasLoadAssignment() && type == ClusterConfig.DiscoveryType.EDS) {
+      ctx.error(FieldPath.child(path, "load_assignment"), "an EDS cluster takes its endpoints from EDS;"
+          + " load_assignment is for STATIC and STRICT_DNS clusters");
+    } else if (cluster.hasLoadAssignment() && type != null) {
+      endpoints = endpoints(cluster.getLoadAssignment(), type, FieldPath.child(path, "load_assignment"), ctx);
+    }
     if (ctx.errorCount() != before) {
       return Optional.empty();
     }
@@ -89,12 +96,52 @@ public final class ClusterDecoder {
     return switch (cluster.getType()) {
       case STATIC -> ClusterConfig.DiscoveryType.STATIC;
       case STRICT_DNS -> ClusterConfig.DiscoveryType.STRICT_DNS;
+      case EDS -> {
+        if (!ctx.isXdsResource()) {
+          ctx.error(path, "cluster type EDS is supported only for clusters from CDS (dynamic_resources.cds_config);"
+              + " a static cluster needs STATIC or STRICT_DNS");
+          yield null;
+        }
+        yield ClusterConfig.DiscoveryType.EDS;
+      }
       default -> {
         ctx.error(path, "cluster type " + cluster.getType() + " is not supported by Sluice in this version"
-            + " (supported: STATIC, STRICT_DNS)");
+            + " (supported: STATIC, STRICT_DNS, EDS)");
         yield null;
       }
     };
+  }
+
+  private static void edsClusterConfig(Cluster cluster, ClusterConfig.DiscoveryType type, String path,
+      DecodeContext ctx) {
+    String edsPath = FieldPath.child(path, "eds_cluster_config");
+    if (type != ClusterConfig.DiscoveryType.EDS) {
+      if (cluster.hasEdsClusterConfig() && type != null) {
+        ctx.error(edsPath, "eds_cluster_config is used only by clusters of type EDS (type: " + type + ")");
+      }
+      return;
+    }
+    Cluster.EdsClusterConfig eds = cluster.getEdsClusterConfig();
+    FieldRules.check(eds, edsPath, ctx, EDS_CLUSTER_CONFIG_FIELDS);
+    if (eds.hasEdsConfig()) {
+      ConfigSourceDecoder.adsOnly(eds.getEdsConfig(), FieldPath.child(edsPath, "eds_config"), ctx, true);
+    } else {
+      ctx.error(FieldPath.child(edsPath, "eds_config"), "eds_config is required (Sluice supports ads: {})");
+    }
+  }
+
+  /**
+   * What an EDS cluster subscribes to: the ClusterLoadAssignment named by {@code service_name}, or
+   * by the cluster's own name when that is empty (Envoy's rule), and the initial fetch timeout
+   * after which the cluster warms without endpoints. Only meaningful for a cluster that decoded.
+   */
+  public static EdsSubscription edsSubscription(Cluster cluster) {
+    Cluster.EdsClusterConfig eds = cluster.getEdsClusterConfig();
+    String name = eds.getServiceName().isEmpty() ? cluster.getName() : eds.getServiceName();
+    Duration timeout = eds.getEdsConfig().hasInitialFetchTimeout()
+        ? ProtoValues.duration(eds.getEdsConfig().getInitialFetchTimeout())
+        : ConfigSourceDecoder.DEFAULT_INITIAL_FETCH_TIMEOUT;
+    return new EdsSubscription(name, timeout);
   }
 
   private static ClusterConfig.LbPolicy lbPolicy(Cluster cluster, String path, DecodeContext ctx) {

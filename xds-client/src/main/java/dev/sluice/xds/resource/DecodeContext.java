@@ -18,13 +18,33 @@ import java.util.Set;
  */
 public final class DecodeContext {
   private final String origin;
+  private final boolean xdsResource;
   private final List<String> errors = new ArrayList<>();
   // A set: the same ignored field reached twice (e.g. through a merged overlay) is logged once.
   private final Set<String> warnings = new LinkedHashSet<>();
   private final List<ClusterReference> clusterReferences = new ArrayList<>();
 
+  /** A context for a bootstrap file, where every resource is static. */
   public DecodeContext(String origin) {
+    this(origin, false);
+  }
+
+  private DecodeContext(String origin, boolean xdsResource) {
     this.origin = Objects.requireNonNull(origin, "origin");
+    this.xdsResource = xdsResource;
+  }
+
+  /**
+   * A context for one resource received from a management server, where a connection manager may
+   * name its routes through {@code rds} and a cluster may take its endpoints from EDS.
+   */
+  public static DecodeContext forXdsResource(String origin) {
+    return new DecodeContext(origin, true);
+  }
+
+  /** True when the resource being decoded came from a management server. */
+  public boolean isXdsResource() {
+    return xdsResource;
   }
 
   public String origin() {

@@ -3,19 +3,23 @@ package dev.sluice.xds.resource;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.sluice.config.CodecType;
+import dev.sluice.config.HeaderMutations;
 import dev.sluice.config.HttpConnectionManagerConfig;
 import dev.sluice.config.RouteConfig;
 import io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Decodes the {@code envoy.filters.network.http_connection_manager} network filter. Only an
- * inline {@code route_config} and a filter chain ending in the router are supported.
+ * Decodes the {@code envoy.filters.network.http_connection_manager} network filter: routes inline
+ * as {@code route_config}, or (for listeners from LDS) by name through {@code rds}, and a filter
+ * chain ending in the router.
  */
 public final class HttpConnectionManagerDecoder {
 
@@ -30,6 +34,7 @@ public final class HttpConnectionManagerDecoder {
       "http_filters", "max_request_headers_kb", "common_http_protocol_options", "stream_idle_timeout",
       "request_timeout", "generate_request_id");
   private static final Set<String> PROTOCOL_OPTIONS_FIELDS = Set.of("idle_timeout", "max_headers_count");
+  private static final Set<String> RDS_FIELDS = Set.of("config_source", "route_config_name");
   private static final Set<String> HTTP_FILTER_FIELDS = Set.of("name", "typed_config", "is_optional");
 
   private HttpConnectionManagerDecoder() {}
@@ -101,12 +106,44 @@ public final class HttpConnectionManagerDecoder {
         return RouteConfigDecoder.decode(hcm.getRouteConfig(), FieldPath.child(path, "route_config"), ctx, true)
             .orElse(null);
       }
-      case RDS -> ctx.error(FieldPath.child(path, "rds"), "rds is not supported by Sluice yet; give the routes inline"
-          + " as route_config (value: route_config_name '" + hcm.getRds().getRouteConfigName() + "')");
+      case RDS -> {
+        return rds(hcm, FieldPath.child(path, "rds"), ctx);
+      }
       case SCOPED_ROUTES -> { } // reported by the field check
       case ROUTESPECIFIER_NOT_SET -> ctx.error(path, "route_config is required");
     }
     return null;
+  }
+
+  /**
+   * Routes from RDS over the ADS stream. Only resources from a management server may use it: a
+   * static listener is served before any stream exists. The returned route configuration is a
+   * placeholder with the RDS name and no virtual hosts; the xDS client puts the RDS resource in its
+   * place before a listener is published (a listener warms until then).
+   */
+  private static RouteConfig rds(HttpConnectionManager hcm, String path, DecodeContext ctx) {
+    Rds rds = hcm.getRds();
+    if (!ctx.isXdsResource()) {
+      ctx.error(path, "rds is supported only in listeners from LDS (dynamic_resources.lds_config); give a static"
+          + " listener its routes inline as route_config (value: route_config_name '" + rds.getRouteConfigName()
+          + "')");
+      return null;
+    }
+    FieldRules.check(rds, path, ctx, RDS_FIELDS);
+    if (rds.getRouteConfigName().isEmpty()) {
+      ctx.error(FieldPath.child(path, "route_config_name"), "route_config_name is required");
+    }
+    if (rds.hasConfigSource()) {
+      ConfigSourceDecoder.adsOnly(rds.getConfigSource(), FieldPath.child(path, "config_source"), ctx, true);
+    } else {
+      ctx.error(FieldPath.child(path, "config_source"), "config_source is required (Sluice supports ads: {})");
+    }
+    return rds.getRouteConfigName().isEmpty() ? null : rdsPlaceholder(rds.getRouteConfigName());
+  }
+
+  /** The stand-in for a route configuration that RDS will deliver: its name and nothing else. */
+  public static RouteConfig rdsPlaceholder(String routeConfigName) {
+    return new RouteConfig(routeConfigName, List.of(), HeaderMutations.NONE);
   }
 
   /**

@@ -1,13 +1,18 @@
 package dev.sluice.xds.resource;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.sluice.config.FilterChainConfig;
 import dev.sluice.config.ListenerConfig;
 import dev.sluice.config.NetworkFilterConfig;
 import dev.sluice.config.SocketAddressConfig;
+import io.envoyproxy.envoy.config.core.v3.ConfigSource;
+import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +20,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Decodes one Envoy {@code Listener}: a TCP socket address and filter chains whose single network
- * filter is the HTTP connection manager.
+ * Decodes one Envoy {@code Listener}: a TCP socket address, a traffic direction, and filter chains
+ * whose single network filter is the HTTP connection manager.
  */
 public final class ListenerDecoder {
 
@@ -31,7 +36,8 @@ public final class ListenerDecoder {
       Map.of(HttpConnectionManagerDecoder.TYPE_URL, HttpConnectionManagerDecoder::decode);
   private static final String SUPPORTED_FILTERS = "envoy.filters.network.http_connection_manager";
 
-  private static final Set<String> LISTENER_FIELDS = Set.of("name", "address", "filter_chains");
+  private static final Set<String> LISTENER_FIELDS = Set.of("name", "address", "filter_chains",
+      "traffic_direction");
   private static final Set<String> FILTER_CHAIN_FIELDS = Set.of("name", "filters");
   private static final Set<String> FILTER_FIELDS = Set.of("name", "typed_config");
 
@@ -72,11 +78,48 @@ public final class ListenerDecoder {
       return Optional.empty();
     }
     try {
-      return Optional.of(new ListenerConfig(listener.getName(), address, chains));
+      return Optional.of(new ListenerConfig(listener.getName(), address, chains,
+          direction(listener.getTrafficDirection())));
     } catch (IllegalArgumentException e) {
       ctx.error(path, e.getMessage());
       return Optional.empty();
     }
+  }
+
+  /**
+   * The RDS references of a listener that decoded, in filter-chain order: the decoded listener
+   * holds a placeholder route configuration in each of these chains.
+   */
+  public static List<RdsReference> rdsReferences(Listener listener) {
+    List<RdsReference> out = new ArrayList<>();
+    for (int i = 0; i < listener.getFilterChainsCount(); i++) {
+      for (Filter f : listener.getFilterChains(i).getFiltersList()) {
+        if (!f.getTypedConfig().getTypeUrl().equals(HttpConnectionManagerDecoder.TYPE_URL)) {
+          continue;
+        }
+        try {
+          HttpConnectionManager hcm = f.getTypedConfig().unpack(HttpConnectionManager.class);
+          if (hcm.hasRds()) {
+            ConfigSource source = hcm.getRds().getConfigSource();
+            Duration timeout = source.hasInitialFetchTimeout()
+                ? ProtoValues.duration(source.getInitialFetchTimeout())
+                : ConfigSourceDecoder.DEFAULT_INITIAL_FETCH_TIMEOUT;
+            out.add(new RdsReference(i, hcm.getRds().getRouteConfigName(), hcm.getStatPrefix(), timeout));
+          }
+        } catch (InvalidProtocolBufferException e) {
+          // Not a listener that decoded: decode() reported it.
+        }
+      }
+    }
+    return out;
+  }
+
+  private static ListenerConfig.TrafficDirection direction(TrafficDirection direction) {
+    return switch (direction) {
+      case INBOUND -> ListenerConfig.TrafficDirection.INBOUND;
+      case OUTBOUND -> ListenerConfig.TrafficDirection.OUTBOUND;
+      default -> ListenerConfig.TrafficDirection.UNSPECIFIED;
+    };
   }
 
   private static FilterChainConfig filterChain(FilterChain chain, String path, DecodeContext ctx) {

@@ -201,15 +201,16 @@ class BootstrapErrorsTest {
   }
 
   @Test
-  void rdsIsNotSupported() {
+  void rdsIsOnlyForListenersFromLds() {
     String yaml = Bootstraps.file(List.of(Bootstraps.listenerWithHcm("l", 10000, """
         stat_prefix: s
         rds:
           route_config_name: local_route
           config_source: {ads: {}}
         """ + ROUTER)), List.of());
-    assertThat(errors(yaml)).containsExactly("test.yaml: " + HCM_PATH + ".rds: rds is not supported by Sluice yet;"
-        + " give the routes inline as route_config (value: route_config_name 'local_route')");
+    assertThat(errors(yaml)).containsExactly("test.yaml: " + HCM_PATH + ".rds: rds is supported only in listeners"
+        + " from LDS (dynamic_resources.lds_config); give a static listener its routes inline as route_config"
+        + " (value: route_config_name 'local_route')");
   }
 
   @Test
@@ -220,10 +221,10 @@ class BootstrapErrorsTest {
   }
 
   @Test
-  void edsClusterTypeIsNotSupported() {
+  void edsClusterTypeIsOnlyForClustersFromCds() {
     assertThat(errors(withClusters("- {name: backend, type: EDS}"))).containsExactly(
-        "test.yaml: static_resources.clusters[0].type: cluster type EDS is not supported by Sluice in this version"
-            + " (supported: STATIC, STRICT_DNS)");
+        "test.yaml: static_resources.clusters[0].type: cluster type EDS is supported only for clusters from CDS"
+            + " (dynamic_resources.cds_config); a static cluster needs STATIC or STRICT_DNS");
   }
 
   @Test
@@ -455,8 +456,8 @@ class BootstrapErrorsTest {
     assertThat(errors(yaml)).containsExactly(
         "test.yaml: static_resources.listeners[1].name: duplicate listener name 'web' (first at"
             + " static_resources.listeners[0])",
-        "test.yaml: static_resources.clusters[1].type: cluster type EDS is not supported by Sluice in this version"
-            + " (supported: STATIC, STRICT_DNS)",
+        "test.yaml: static_resources.clusters[1].type: cluster type EDS is supported only for clusters from CDS"
+            + " (dynamic_resources.cds_config); a static cluster needs STATIC or STRICT_DNS",
         "test.yaml: static_resources.clusters[2].circuit_breakers: field not supported by Sluice (value:"
             + " {thresholds { max_connections { value: 10 } }})",
         "test.yaml: static_resources.clusters[2].lb_policy: lb_policy RING_HASH is not supported by Sluice"

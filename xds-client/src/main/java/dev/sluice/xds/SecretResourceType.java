@@ -1,0 +1,33 @@
+package dev.sluice.xds;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import dev.sluice.xds.resource.DecodeContext;
+import dev.sluice.xds.resource.SecretDecoder;
+import dev.sluice.xds.resource.TlsSecret;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import java.util.Optional;
+
+/** SDS: secrets, held for the TLS layer. */
+final class SecretResourceType implements XdsResourceType<TlsSecret> {
+  @Override
+  public ResourceKind kind() {
+    return ResourceKind.SECRET;
+  }
+
+  @Override
+  public Message unpack(Any any) throws InvalidProtocolBufferException {
+    return any.unpack(Secret.class);
+  }
+
+  @Override
+  public String nameOf(Message resource) {
+    return ((Secret) resource).getName();
+  }
+
+  @Override
+  public Optional<TlsSecret> decode(Message resource, DecodeContext ctx) {
+    return SecretDecoder.decode((Secret) resource, "", ctx);
+  }
+}

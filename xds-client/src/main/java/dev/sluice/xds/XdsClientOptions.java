@@ -1,0 +1,133 @@
+package dev.sluice.xds;
+
+import dev.sluice.common.RandomSource;
+import dev.sluice.common.Ticker;
+import dev.sluice.config.ClusterConfig;
+import dev.sluice.config.ListenerConfig;
+import dev.sluice.config.NodeConfig;
+import dev.sluice.stats.StatsRegistry;
+import dev.sluice.xds.resource.XdsServerConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * How to start an {@link XdsClient}.
+ *
+ * @param server the management server, from {@code LoadedBootstrap.xds()}
+ * @param node the node identity sent on the stream
+ * @param staticListeners listeners of the bootstrap, part of every snapshot
+ * @param staticClusters clusters of the bootstrap, part of every snapshot
+ * @param secretNames SDS secrets to fetch and hold
+ * @param stats where the client's stats go
+ * @param ticker the clock for update times
+ * @param random the source of reconnect jitter
+ * @param configCacheDir where accepted configurations are kept ({@code --config-cache}), if anywhere
+ * @param configCacheFilesKept how many cached configurations to keep
+ * @param configCacheFallbackAfter how long start-up waits for the server before serving the cache;
+ *     by default the initial fetch timeout, or 15 s when that is disabled
+ */
+public record XdsClientOptions(
+    XdsServerConfig server,
+    NodeConfig node,
+    List<ListenerConfig> staticListeners,
+    List<ClusterConfig> staticClusters,
+    Set<String> secretNames,
+    StatsRegistry stats,
+    Ticker ticker,
+    RandomSource random,
+    Optional<Path> configCacheDir,
+    int configCacheFilesKept,
+    Optional<Duration> configCacheFallbackAfter) {
+
+  public static final int DEFAULT_CONFIG_CACHE_FILES_KEPT = 5;
+
+  public XdsClientOptions {
+    Objects.requireNonNull(server, "server");
+    Objects.requireNonNull(node, "node");
+    staticListeners = List.copyOf(staticListeners);
+    staticClusters = List.copyOf(staticClusters);
+    secretNames = Set.copyOf(secretNames);
+    Objects.requireNonNull(stats, "stats");
+    Objects.requireNonNull(ticker, "ticker");
+    Objects.requireNonNull(random, "random");
+    Objects.requireNonNull(configCacheDir, "configCacheDir");
+    Objects.requireNonNull(configCacheFallbackAfter, "configCacheFallbackAfter");
+    if (configCacheFilesKept < 1) {
+      throw new IllegalArgumentException("configCacheFilesKept must be at least 1");
+    }
+  }
+
+  public static Builder builder(XdsServerConfig server, NodeConfig node) {
+    return new Builder(server, node);
+  }
+
+  /** Builds options; everything but the server and the node has a default. */
+  public static final class Builder {
+    private final XdsServerConfig server;
+    private final NodeConfig node;
+    private List<ListenerConfig> staticListeners = List.of();
+    private List<ClusterConfig> staticClusters = List.of();
+    private Set<String> secretNames = Set.of();
+    private StatsRegistry stats = new StatsRegistry();
+    private Ticker ticker = Ticker.SYSTEM;
+    private RandomSource random = RandomSource.THREAD_LOCAL;
+    private Optional<Path> configCacheDir = Optional.empty();
+    private int configCacheFilesKept = DEFAULT_CONFIG_CACHE_FILES_KEPT;
+    private Optional<Duration> configCacheFallbackAfter = Optional.empty();
+
+    private Builder(XdsServerConfig server, NodeConfig node) {
+      this.server = server;
+      this.node = node;
+    }
+
+    public Builder staticResources(List<ListenerConfig> listeners, List<ClusterConfig> clusters) {
+      this.staticListeners = listeners;
+      this.staticClusters = clusters;
+      return this;
+    }
+
+    public Builder secretNames(Set<String> names) {
+      this.secretNames = names;
+      return this;
+    }
+
+    public Builder stats(StatsRegistry stats) {
+      this.stats = stats;
+      return this;
+    }
+
+    public Builder ticker(Ticker ticker) {
+      this.ticker = ticker;
+      return this;
+    }
+
+    public Builder random(RandomSource random) {
+      this.random = random;
+      return this;
+    }
+
+    public Builder configCache(Path dir) {
+      this.configCacheDir = Optional.of(dir);
+      return this;
+    }
+
+    public Builder configCacheFilesKept(int count) {
+      this.configCacheFilesKept = count;
+      return this;
+    }
+
+    public Builder configCacheFallbackAfter(Duration delay) {
+      this.configCacheFallbackAfter = Optional.of(delay);
+      return this;
+    }
+
+    public XdsClientOptions build() {
+      return new XdsClientOptions(server, node, staticListeners, staticClusters, secretNames, stats, ticker, random,
+          configCacheDir, configCacheFilesKept, configCacheFallbackAfter);
+    }
+  }
+}
