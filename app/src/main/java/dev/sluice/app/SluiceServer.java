@@ -128,8 +128,13 @@ public final class SluiceServer implements AutoCloseable {
       log.error("snapshot {}: clusters failed: {}", snapshot.version(), e.getCause().toString());
     }
     List<String> failures = listeners.apply(snapshot.listeners(), options.drainTime());
-    log.info("applied snapshot {}: {} listener(s), {} cluster(s){}", snapshot.version(), snapshot.listeners().size(),
-        snapshot.clusters().size(), failures.isEmpty() ? "" : ", failures: " + failures);
+    if (failures.isEmpty()) {
+      log.debug("applied snapshot {}: {} listener(s), {} cluster(s)", snapshot.version(), snapshot.listeners().size(),
+          snapshot.clusters().size());
+    } else {
+      log.warn("applied snapshot {}: {} listener(s), {} cluster(s), failures: {}", snapshot.version(),
+          snapshot.listeners().size(), snapshot.clusters().size(), failures);
+    }
     return failures;
   }
 

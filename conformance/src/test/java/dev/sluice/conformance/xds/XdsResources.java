@@ -37,7 +37,11 @@ final class XdsResources {
   }
 
   static Listener listener(String name, int port, String routeConfig) {
-    HttpConnectionManager hcm = HttpConnectionManager.newBuilder().setStatPrefix(name)
+    return listener(name, port, routeConfig, HttpConnectionManager.CodecType.AUTO);
+  }
+
+  static Listener listener(String name, int port, String routeConfig, HttpConnectionManager.CodecType codec) {
+    HttpConnectionManager hcm = HttpConnectionManager.newBuilder().setStatPrefix(name).setCodecType(codec)
         .setRds(Rds.newBuilder().setRouteConfigName(routeConfig).setConfigSource(ads()))
         .addHttpFilters(HttpFilter.newBuilder().setName("envoy.filters.http.router")
             .setTypedConfig(Any.pack(Router.getDefaultInstance())))
