@@ -18,13 +18,13 @@ import java.util.concurrent.TimeUnit;
  * java-control-plane serving one snapshot to every node on 127.0.0.1, recording the error_detail
  * of every NACK it receives.
  */
-final class ManagementServer implements AutoCloseable {
+public final class ManagementServer implements AutoCloseable {
   private final SimpleCache<String> cache = new SimpleCache<>(node -> "all");
-  final List<String> nacks = new CopyOnWriteArrayList<>();
+  public final List<String> nacks = new CopyOnWriteArrayList<>();
   private Server server;
   private int port;
 
-  static ManagementServer start() throws IOException {
+  public static ManagementServer start() throws IOException {
     ManagementServer m = new ManagementServer();
     m.listen(0);
     return m;
@@ -53,15 +53,15 @@ final class ManagementServer implements AutoCloseable {
     port = server.getPort();
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  void set(Snapshot snapshot) {
+  public void set(Snapshot snapshot) {
     cache.setSnapshot("all", snapshot);
   }
 
-  void stop() throws InterruptedException {
+  public void stop() throws InterruptedException {
     server.shutdownNow();
     server.awaitTermination(5, TimeUnit.SECONDS);
   }

@@ -28,7 +28,7 @@ import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
 import java.util.List;
 
 /** The xDS resources of one HTTP listener routing to one EDS cluster, as a management server sends them. */
-final class XdsResources {
+public final class XdsResources {
   private XdsResources() {}
 
   private static ConfigSource ads() {
@@ -36,11 +36,11 @@ final class XdsResources {
         .setInitialFetchTimeout(Duration.getDefaultInstance()).build();
   }
 
-  static Listener listener(String name, int port, String routeConfig) {
+  public static Listener listener(String name, int port, String routeConfig) {
     return listener(name, port, routeConfig, HttpConnectionManager.CodecType.AUTO);
   }
 
-  static Listener listener(String name, int port, String routeConfig, HttpConnectionManager.CodecType codec) {
+  public static Listener listener(String name, int port, String routeConfig, HttpConnectionManager.CodecType codec) {
     HttpConnectionManager hcm = HttpConnectionManager.newBuilder().setStatPrefix(name).setCodecType(codec)
         .setRds(Rds.newBuilder().setRouteConfigName(routeConfig).setConfigSource(ads()))
         .addHttpFilters(HttpFilter.newBuilder().setName("envoy.filters.http.router")
@@ -54,11 +54,11 @@ final class XdsResources {
         .build();
   }
 
-  static RouteConfiguration prefixRoute(String name, String prefix, String cluster) {
+  public static RouteConfiguration prefixRoute(String name, String prefix, String cluster) {
     return route(name, RouteMatch.newBuilder().setPrefix(prefix), cluster);
   }
 
-  static RouteConfiguration regexRoute(String name, String regex, String cluster) {
+  public static RouteConfiguration regexRoute(String name, String regex, String cluster) {
     return route(name, RouteMatch.newBuilder().setSafeRegex(RegexMatcher.newBuilder().setRegex(regex)), cluster);
   }
 
@@ -69,14 +69,14 @@ final class XdsResources {
         .build();
   }
 
-  static Cluster edsCluster(String name) {
+  public static Cluster edsCluster(String name) {
     return Cluster.newBuilder().setName(name).setType(Cluster.DiscoveryType.EDS)
         .setConnectTimeout(Duration.newBuilder().setSeconds(1))
         .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ads()))
         .build();
   }
 
-  static ClusterLoadAssignment endpoints(String cluster, int... ports) {
+  public static ClusterLoadAssignment endpoints(String cluster, int... ports) {
     LocalityLbEndpoints.Builder locality = LocalityLbEndpoints.newBuilder();
     for (int port : ports) {
       locality.addLbEndpoints(LbEndpoint.newBuilder().setEndpoint(Endpoint.newBuilder().setAddress(
@@ -87,7 +87,7 @@ final class XdsResources {
   }
 
   /** Listener {@code web} on {@code port}: {@code route} in front of cluster {@code backend} with {@code endpoint}. */
-  static Snapshot web(String version, int port, RouteConfiguration route, int endpointPort) {
+  public static Snapshot web(String version, int port, RouteConfiguration route, int endpointPort) {
     return Snapshot.create(List.of(edsCluster("backend")), List.of(endpoints("backend", endpointPort)),
         List.of(listener("web", port, route.getName())), List.of(route), List.of(), version);
   }
