@@ -88,4 +88,10 @@ public record ClusterConfig(
     return new ClusterConfig(name, DiscoveryType.STATIC, DEFAULT_CONNECT_TIMEOUT, LbPolicy.ROUND_ROBIN, endpoints,
         DEFAULT_DNS_REFRESH_RATE, DEFAULT_IDLE_TIMEOUT, 0);
   }
+
+  /** This cluster with other endpoints (an EDS update). */
+  public ClusterConfig withEndpoints(List<EndpointConfig> newEndpoints) {
+    return new ClusterConfig(name, type, connectTimeout, lbPolicy, newEndpoints, dnsRefreshRate, idleTimeout,
+        maxRequestsPerConnection, dnsLookupFamily);
+  }
 }

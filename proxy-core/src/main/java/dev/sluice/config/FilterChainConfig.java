@@ -8,4 +8,9 @@ public record FilterChainConfig(String name, NetworkFilterConfig terminalFilter)
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(terminalFilter, "terminalFilter");
   }
+
+  /** This chain with another terminal filter. */
+  public FilterChainConfig withTerminalFilter(NetworkFilterConfig filter) {
+    return new FilterChainConfig(name, filter);
+  }
 }

@@ -54,4 +54,10 @@ public record HttpConnectionManagerConfig(
         Duration.ZERO,
         true);
   }
+
+  /** This configuration with other routes (an RDS update). */
+  public HttpConnectionManagerConfig withRouteConfig(RouteConfig routes) {
+    return new HttpConnectionManagerConfig(statPrefix, codecType, routes, maxRequestHeadersKb, maxHeadersCount,
+        idleTimeout, streamIdleTimeout, requestTimeout, generateRequestId);
+  }
 }

@@ -30,4 +30,9 @@ public record ListenerConfig(
   public ListenerConfig(String name, SocketAddressConfig address, List<FilterChainConfig> filterChains) {
     this(name, address, filterChains, TrafficDirection.UNSPECIFIED);
   }
+
+  /** This listener with other filter chains. */
+  public ListenerConfig withFilterChains(List<FilterChainConfig> chains) {
+    return new ListenerConfig(name, address, chains, direction);
+  }
 }

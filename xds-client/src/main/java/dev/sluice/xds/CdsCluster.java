@@ -23,6 +23,6 @@ record CdsCluster(ClusterConfig config, Optional<EdsSubscription> eds) {
       return Optional.of(config);
     }
     return endpoints.apply(eds.get().resourceName())
-        .map(a -> ModelCopies.withEndpoints(config, a.endpoints()));
+        .map(a -> config.withEndpoints(a.endpoints()));
   }
 }

@@ -47,10 +47,9 @@ record LdsListener(ListenerConfig config, List<RdsReference> rds) {
       }
       FilterChainConfig chain = chains.get(ref.filterChain());
       if (chain.terminalFilter() instanceof HttpConnectionManagerConfig hcm) {
-        chains.set(ref.filterChain(), ModelCopies.withTerminalFilter(chain, ModelCopies.withRouteConfig(hcm,
-            route.get())));
+        chains.set(ref.filterChain(), chain.withTerminalFilter(hcm.withRouteConfig(route.get())));
       }
     }
-    return Optional.of(ModelCopies.withFilterChains(config, chains));
+    return Optional.of(config.withFilterChains(chains));
   }
 }

@@ -9,29 +9,23 @@ import dev.sluice.config.NetworkFilterConfig;
 import dev.sluice.config.RouteConfig;
 import java.util.List;
 
-/**
- * Copies of model records with one component replaced. They belong on the records themselves
- * ({@code withRouteConfig}, {@code withEndpoints}, ...); until proxy-core has them, they live here,
- * where a new record component shows up as a compile error.
- */
+/** Copies of model records with one component replaced, kept as one call site per copy. */
 final class ModelCopies {
   private ModelCopies() {}
 
   static HttpConnectionManagerConfig withRouteConfig(HttpConnectionManagerConfig h, RouteConfig routes) {
-    return new HttpConnectionManagerConfig(h.statPrefix(), h.codecType(), routes, h.maxRequestHeadersKb(),
-        h.maxHeadersCount(), h.idleTimeout(), h.streamIdleTimeout(), h.requestTimeout(), h.generateRequestId());
+    return h.withRouteConfig(routes);
   }
 
   static FilterChainConfig withTerminalFilter(FilterChainConfig chain, NetworkFilterConfig filter) {
-    return new FilterChainConfig(chain.name(), filter);
+    return chain.withTerminalFilter(filter);
   }
 
   static ListenerConfig withFilterChains(ListenerConfig l, List<FilterChainConfig> chains) {
-    return new ListenerConfig(l.name(), l.address(), chains, l.direction());
+    return l.withFilterChains(chains);
   }
 
   static ClusterConfig withEndpoints(ClusterConfig c, List<EndpointConfig> endpoints) {
-    return new ClusterConfig(c.name(), c.type(), c.connectTimeout(), c.lbPolicy(), endpoints, c.dnsRefreshRate(),
-        c.idleTimeout(), c.maxRequestsPerConnection(), c.dnsLookupFamily());
+    return c.withEndpoints(endpoints);
   }
 }
