@@ -142,6 +142,11 @@ final class SluiceProcess implements AutoCloseable {
   private static SluiceProcess launch(Path dir, List<String> jvmFlags, List<String> args, Path adminFile) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    if (Runtime.version().feature() >= 24) {
+      // As ./sluice does: JDK 24+ warns on stderr about sun.misc.Unsafe memory access, which
+      // protobuf and Netty use.
+      command.add("--sun-misc-unsafe-memory-access=allow");
+    }
     command.addAll(jvmFlags);
     command.add("-jar");
     command.add(jar().toString());
