@@ -87,7 +87,8 @@ final class XdsRunProcessTest {
     proxy = SluiceProcess.start(dir, SluiceProcess.QUICK_JVM, "run", "-c", config.toString(),
         "--config-cache", cache.toString());
     Await.until("LIVE", () -> proxy.admin("GET", "/ready").statusCode() == 200);
-    assertThat(backendAt(port)).isEqualTo("200 b1");
+    // LIVE means the first fetch ended; on a slow start it may have timed out before LDS answered.
+    Await.until("traffic reaches b1", () -> backendAt(port).equals("200 b1"));
 
     management.set(XdsResources.web("2", port, XdsResources.prefixRoute("web-routes", "/", "backend"), b2.port()));
     Await.until("traffic follows the push to b2", () -> backendAt(port).equals("200 b2"));
