@@ -7,7 +7,9 @@ import dev.sluice.upstream.lb.LbPolicyProvider;
 import dev.sluice.upstream.lb.Picker;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A live cluster. The object lives as long as a cluster of its name is configured; each update
@@ -17,6 +19,9 @@ import java.util.List;
 public final class UpstreamCluster {
   /** A resolved endpoint before it becomes live: the configured address, the resolved one, the weight. */
   public record ResolvedEndpoint(SocketAddressConfig configured, InetSocketAddress address, int weight) {}
+
+  /** What makes an endpoint the same one across updates: its resolved address and its weight. */
+  private record Identity(InetSocketAddress address, int weight) {}
 
   /** What a request reads: configuration, endpoints and the picker over them. */
   public record State(ClusterConfig config, List<UpstreamEndpoint> endpoints, Picker picker) {}
@@ -63,22 +68,18 @@ public final class UpstreamCluster {
 
   /** Publishes new settings and endpoints; called only by the cluster manager's single writer. */
   void update(ClusterConfig config, List<ResolvedEndpoint> resolved, LbPolicyProvider lb) {
-    List<UpstreamEndpoint> previous = state.endpoints();
+    // Hash lookups keep this linear: a cluster may carry 10,000 endpoints from EDS.
+    Map<Identity, UpstreamEndpoint> previous = new HashMap<>();
+    for (UpstreamEndpoint e : state.endpoints()) {
+      previous.putIfAbsent(new Identity(e.address(), e.weight()), e);
+    }
     List<UpstreamEndpoint> next = new ArrayList<>(resolved.size());
     for (ResolvedEndpoint r : resolved) {
-      UpstreamEndpoint kept = null;
-      for (UpstreamEndpoint e : previous) {
-        if (e.sameAs(r.address(), r.weight())) {
-          kept = e;
-          break;
-        }
-      }
+      UpstreamEndpoint kept = previous.remove(new Identity(r.address(), r.weight()));
       next.add(kept != null ? kept : new UpstreamEndpoint(this, r.configured(), r.address(), r.weight()));
     }
-    for (UpstreamEndpoint e : previous) {
-      if (!next.contains(e)) {
-        e.markRemoved();
-      }
+    for (UpstreamEndpoint gone : previous.values()) {
+      gone.markRemoved();
     }
     List<UpstreamEndpoint> endpoints = List.copyOf(next);
     state = new State(config, endpoints, lb.newPicker(endpoints));

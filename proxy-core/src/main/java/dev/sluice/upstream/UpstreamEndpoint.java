@@ -122,10 +122,6 @@ public final class UpstreamEndpoint {
     removed = true;
   }
 
-  /** Identity of an endpoint within a cluster across updates: resolved address plus weight. */
-  boolean sameAs(InetSocketAddress otherAddress, int otherWeight) {
-    return address.equals(otherAddress) && weight == otherWeight;
-  }
 
   @Override
   public String toString() {
