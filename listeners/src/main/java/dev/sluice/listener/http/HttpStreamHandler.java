@@ -839,6 +839,7 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
   private void finishExchange() {
     cancelTimer();
     active = false;
+    view.reset(null, scheme); // an idle connection must not keep its last request's headers alive
     hcm.stats().downstreamRqActive.dec();
     route = null;
     choice = null;
