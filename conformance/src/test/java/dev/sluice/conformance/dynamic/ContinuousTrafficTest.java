@@ -21,11 +21,10 @@ import dev.sluice.config.RouteMatchConfig;
 import dev.sluice.config.RouteRuleConfig;
 import dev.sluice.config.SocketAddressConfig;
 import dev.sluice.config.VirtualHostConfig;
+import dev.sluice.conformance.support.UpdateTraffic;
+import dev.sluice.conformance.support.UpdateTraffic.Outcome;
 import dev.sluice.snapshot.ConfigSnapshot;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,9 +33,6 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -59,12 +55,6 @@ class ContinuousTrafficTest {
     }
     backends.forEach(DemoBackend::close);
   }
-
-  /** A snapshot applied at [appliedFromNanos, appliedToNanos] allowing these backends. */
-  private record Applied(long fromNanos, long toNanos, Set<String> allowed) {}
-
-  /** One request: when it was sent and answered, and what answered. */
-  private record Outcome(String client, long sentNanos, long doneNanos, int status, String backend, String error) {}
 
   private static ListenerConfig listener(String name, int port, CodecType codec, int version) {
     RouteRuleConfig rule = new RouteRuleConfig("all", RouteMatchConfig.prefix("/"), RouteActionConfig.Forward.to("svc"),
@@ -99,13 +89,10 @@ class ContinuousTrafficTest {
     int h1Port = server.listenerAddress("h1").getPort();
     int h2Port = server.listenerAddress("h2").getPort();
 
-    List<Applied> history = new ArrayList<>();
-    history.add(new Applied(0, System.nanoTime(), initial));
-    ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
-    AtomicBoolean running = new AtomicBoolean(true);
-    CountDownLatch clientsDone = new CountDownLatch(2);
-    startClient("h1", HttpClient.Version.HTTP_1_1, h1Port, running, outcomes, clientsDone);
-    startClient("h2", HttpClient.Version.HTTP_2, h2Port, running, outcomes, clientsDone);
+    UpdateTraffic traffic = new UpdateTraffic();
+    traffic.applied(0, System.nanoTime(), initial);
+    traffic.startClient("h1", HttpClient.Version.HTTP_1_1, h1Port);
+    traffic.startClient("h2", HttpClient.Version.HTTP_2, h2Port);
 
     Random random = new Random(42);
     CodecType h1Codec = CodecType.HTTP1;
@@ -127,61 +114,22 @@ class ContinuousTrafficTest {
           List.of(listener("h1", h1Port, h1Codec, version), listener("h2", h2Port, CodecType.AUTO, version)),
           List.of(cluster(allowed))));
       assertThat(failures).isEmpty();
-      history.add(new Applied(from, System.nanoTime(), allowed));
+      traffic.applied(from, System.nanoTime(), allowed);
       // Pushes are paced (about 50 a second, like a busy control plane) so that traffic overlaps them.
       Thread.sleep(20);
     }
-    running.set(false);
-    clientsDone.await();
+    List<Outcome> outcomes = traffic.stop();
 
     assertThat(outcomes).isNotEmpty();
     List<Outcome> failed = outcomes.stream().filter(o -> o.status() != 200).toList();
     assertThat(failed).as("failed requests").isEmpty();
     for (Outcome o : outcomes) {
-      assertThat(allowedDuring(history, o.sentNanos(), o.doneNanos()))
+      assertThat(traffic.allowedDuring(o.sentNanos(), o.doneNanos()))
           .as("backends allowed while %s request ran", o.client())
           .contains(o.backend());
     }
     assertThat(outcomes.stream().filter(o -> o.client().equals("h1")).count()).isGreaterThan(UPDATES / 2);
     assertThat(outcomes.stream().filter(o -> o.client().equals("h2")).count()).isGreaterThan(UPDATES / 2);
     assertThat(server.stats().counterValues().get("listener_manager.listener_modified")).isEqualTo(UPDATES / 50);
-  }
-
-  /** Backends that any snapshot live at some instant of [sent, done] allowed. */
-  private static Set<String> allowedDuring(List<Applied> history, long sent, long done) {
-    Set<String> allowed = new TreeSet<>();
-    for (int i = 0; i < history.size(); i++) {
-      long liveFrom = history.get(i).fromNanos();
-      long liveTo = i + 1 < history.size() ? history.get(i + 1).toNanos() : Long.MAX_VALUE;
-      if (liveFrom <= done && liveTo >= sent) {
-        allowed.addAll(history.get(i).allowed());
-      }
-    }
-    return allowed;
-  }
-
-  private static void startClient(String name, HttpClient.Version version, int port, AtomicBoolean running,
-      ConcurrentLinkedQueue<Outcome> outcomes, CountDownLatch done) {
-    Thread t = new Thread(() -> {
-      HttpClient client = HttpClient.newBuilder().version(version).connectTimeout(Duration.ofSeconds(5)).build();
-      URI uri = URI.create("http://127.0.0.1:" + port + "/traffic");
-      try {
-        while (running.get()) {
-          long sent = System.nanoTime();
-          try {
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-            outcomes.add(new Outcome(name, sent, System.nanoTime(), r.statusCode(),
-                r.headers().firstValue("x-backend").orElse("?"), null));
-          } catch (Exception e) {
-            outcomes.add(new Outcome(name, sent, System.nanoTime(), -1, "?", e.toString()));
-          }
-        }
-      } finally {
-        done.countDown();
-      }
-    }, "traffic-" + name);
-    t.setDaemon(true);
-    t.start();
   }
 }

@@ -8,6 +8,8 @@ import dev.sluice.config.ClusterConfig;
 import dev.sluice.config.EndpointConfig;
 import dev.sluice.conformance.support.Ports;
 import dev.sluice.conformance.support.TestBackend;
+import dev.sluice.conformance.support.UpdateTraffic;
+import dev.sluice.conformance.support.UpdateTraffic.Outcome;
 import dev.sluice.snapshot.ConfigSnapshot;
 import dev.sluice.xds.XdsClient;
 import dev.sluice.xds.XdsClientOptions;
@@ -29,10 +31,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -48,15 +47,10 @@ class XdsContinuousTrafficTest {
   private static final int BACKENDS = 4;
 
   private final List<TestBackend> backends = new ArrayList<>();
-  private final List<Applied> history = new CopyOnWriteArrayList<>();
+  private final UpdateTraffic traffic = new UpdateTraffic();
   private ManagementServer management;
   private SluiceServer proxy;
   private XdsClient xds;
-
-  /** A snapshot live from {@code fromNanos} (when applying began) allowing these backends. */
-  private record Applied(long fromNanos, long toNanos, Set<String> allowed) {}
-
-  private record Outcome(String client, long sentNanos, long doneNanos, int status, String backend, String error) {}
 
   @AfterEach
   void stop() throws Exception {
@@ -141,15 +135,12 @@ class XdsContinuousTrafficTest {
         .build(), snapshot -> {
           long from = System.nanoTime();
           applyFailures.addAll(proxy.apply(snapshot));
-          history.add(new Applied(from, System.nanoTime(), allowedBy(snapshot)));
+          traffic.applied(from, System.nanoTime(), allowedBy(snapshot));
         });
     xds.awaitInitial(Duration.ofSeconds(10)).orElseThrow();
 
-    ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
-    AtomicBoolean running = new AtomicBoolean(true);
-    CountDownLatch clientsDone = new CountDownLatch(2);
-    startClient("h1", HttpClient.Version.HTTP_1_1, h1Port, running, outcomes, clientsDone);
-    startClient("h2", HttpClient.Version.HTTP_2, h2Port, running, outcomes, clientsDone);
+    traffic.startClient("h1", HttpClient.Version.HTTP_1_1, h1Port);
+    traffic.startClient("h2", HttpClient.Version.HTTP_2, h2Port);
 
     Random random = new Random(7);
     CodecType h1Codec = CodecType.HTTP1;
@@ -174,57 +165,19 @@ class XdsContinuousTrafficTest {
     dev.sluice.conformance.support.Await.until("the last update served", () -> dev.sluice.conformance.support
         .HttpClients.send(probe, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + h2Port + "/")).build())
         .headers().firstValue("x-config-version").orElse("").equals(last));
-    running.set(false);
-    clientsDone.await();
+    List<Outcome> outcomes = traffic.stop();
 
     assertThat(applyFailures).isEmpty();
     assertThat(management.nacks).isEmpty();
     List<Outcome> failed = outcomes.stream().filter(o -> o.status() != 200).toList();
     assertThat(failed).as("failed requests").isEmpty();
     for (Outcome o : outcomes) {
-      assertThat(allowedDuring(o.sentNanos(), o.doneNanos()))
+      assertThat(traffic.allowedDuring(o.sentNanos(), o.doneNanos()))
           .as("backends allowed while %s request ran", o.client())
           .contains(o.backend());
     }
     assertThat(outcomes.stream().filter(o -> o.client().equals("h1")).count()).isGreaterThan(UPDATES / 2);
     assertThat(outcomes.stream().filter(o -> o.client().equals("h2")).count()).isGreaterThan(UPDATES / 2);
     assertThat(proxy.stats().counterValues().get("listener_manager.listener_modified")).isEqualTo(UPDATES / 50);
-  }
-
-  private Set<String> allowedDuring(long sent, long done) {
-    Set<String> allowed = new TreeSet<>();
-    for (int i = 0; i < history.size(); i++) {
-      long liveFrom = history.get(i).fromNanos();
-      long liveTo = i + 1 < history.size() ? history.get(i + 1).toNanos() : Long.MAX_VALUE;
-      if (liveFrom <= done && liveTo >= sent) {
-        allowed.addAll(history.get(i).allowed());
-      }
-    }
-    return allowed;
-  }
-
-  private static void startClient(String name, HttpClient.Version version, int port, AtomicBoolean running,
-      ConcurrentLinkedQueue<Outcome> outcomes, CountDownLatch done) {
-    Thread t = new Thread(() -> {
-      HttpClient client = HttpClient.newBuilder().version(version).connectTimeout(Duration.ofSeconds(5)).build();
-      URI uri = URI.create("http://127.0.0.1:" + port + "/traffic");
-      try {
-        while (running.get()) {
-          long sent = System.nanoTime();
-          try {
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-            outcomes.add(new Outcome(name, sent, System.nanoTime(), r.statusCode(),
-                r.headers().firstValue("x-backend").orElse("?"), null));
-          } catch (Exception e) {
-            outcomes.add(new Outcome(name, sent, System.nanoTime(), -1, "?", e.toString()));
-          }
-        }
-      } finally {
-        done.countDown();
-      }
-    }, "traffic-" + name);
-    t.setDaemon(true);
-    t.start();
   }
 }
