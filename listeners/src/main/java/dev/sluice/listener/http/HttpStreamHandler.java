@@ -265,7 +265,7 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
         response.headers().set(HttpHeaderNames.LOCATION, location);
         sendLocal(response, matched.responseMutator());
       }
-      case FORWARD -> forward(request, matched);
+      case FORWARD -> forward(request, matched, snapshot.config().generateRequestId());
     }
   }
 
@@ -284,7 +284,7 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
     localReply(code, body, HeaderMutator.none());
   }
 
-  private void forward(HttpRequest request, RouteEntry matched) {
+  private void forward(HttpRequest request, RouteEntry matched, boolean generateRequestId) {
     HttpConnectionManagerStats stats = hcm.stats();
     ClusterChoice picked = matched.pickCluster(hcm.random().nextLong());
     choice = picked;
@@ -302,7 +302,7 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
       return;
     }
     endpoint = picked0;
-    prepareUpstreamRequest(request, matched, picked, picked0);
+    prepareUpstreamRequest(request, matched, picked, picked0, generateRequestId);
     picked0.requestStarted();
     if (requestComplete) {
       startTimer();
@@ -321,7 +321,7 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
   }
 
   private void prepareUpstreamRequest(
-      HttpRequest request, RouteEntry matched, ClusterChoice picked, UpstreamEndpoint target) {
+      HttpRequest request, RouteEntry matched, ClusterChoice picked, UpstreamEndpoint target, boolean generateRequestId) {
     HttpHeaders h = request.headers();
     boolean chunked = HttpUtil.isTransferEncodingChunked(request);
     HopByHop.stripRequest(h, http2);
@@ -338,7 +338,7 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
     String xff = h.get(Headers.X_FORWARDED_FOR);
     h.set(Headers.X_FORWARDED_FOR, xff == null ? clientIp : xff + ", " + clientIp);
     h.set(Headers.X_FORWARDED_PROTO, scheme);
-    if (hcm.routes().config().generateRequestId() && !h.contains(Headers.X_REQUEST_ID)) {
+    if (generateRequestId && !h.contains(Headers.X_REQUEST_ID)) {
       h.set(Headers.X_REQUEST_ID, RequestIds.next());
     }
     HeaderMutator mutator = picked.requestMutator();

@@ -4,7 +4,7 @@ import dev.sluice.routing.RequestView;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
-import java.util.List;
+import java.util.Iterator;
 
 /** Presents a Netty request to the route table; one instance per stream handler, reset per request. */
 final class NettyRequestView implements RequestView {
@@ -52,8 +52,17 @@ final class NettyRequestView implements RequestView {
     if (first == null) {
       return null;
     }
-    // Envoy matches a header with several values against the values joined by ','.
-    List<String> all = headers.getAll(lowerCaseName);
-    return all.size() == 1 ? first : String.join(",", all);
+    // Envoy matches a header with several values against the values joined by ','. The common
+    // single-valued case is answered without building a list of the values.
+    Iterator<? extends CharSequence> it = headers.valueCharSequenceIterator(lowerCaseName);
+    it.next();
+    if (!it.hasNext()) {
+      return first;
+    }
+    StringBuilder joined = new StringBuilder(first);
+    while (it.hasNext()) {
+      joined.append(',').append(it.next());
+    }
+    return joined.toString();
   }
 }
