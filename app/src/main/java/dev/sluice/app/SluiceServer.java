@@ -74,8 +74,14 @@ public final class SluiceServer implements AutoCloseable {
   }
 
   private void startNow() throws StartupException {
-    log.info("transport: {}{}", transport.name(),
-        transport.name().equals("epoll") ? "" : " (epoll unavailable: " + Transport.epollUnavailabilityReason() + ")");
+    String wanted = System.getProperty("sluice.transport", "epoll");
+    if (transport.name().equals(wanted)) {
+      log.info("transport: {}", transport.name());
+    } else {
+      String reason = wanted.equals("io_uring") ? Transport.ioUringUnavailabilityReason()
+          : Transport.epollUnavailabilityReason();
+      log.warn("transport: {} ({} unavailable: {})", transport.name(), wanted, reason);
+    }
     if (bootstrap.admin().isPresent()) {
       try {
         admin = AdminServer.start(this, bootstrap.admin().get().address());

@@ -46,10 +46,6 @@ public final class BoundListener {
     return (InetSocketAddress) serverChannel.localAddress();
   }
 
-  public int activeConnections() {
-    return connections.size();
-  }
-
   public boolean isAccepting() {
     return accepting;
   }

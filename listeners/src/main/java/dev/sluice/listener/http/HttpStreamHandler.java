@@ -160,7 +160,7 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
       if (active) {
         // A new head before the previous request ended cannot happen with a sane codec.
         ReferenceCountUtil.release(obj);
-        closeDownstream();
+        ctx.close();
         return;
       }
       onRequestHead(request);
@@ -869,10 +869,6 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
     // Headers already went out: the only honest signal left is to cut the stream.
     finishExchange();
     ctx.channel().close();
-  }
-
-  private void closeDownstream() {
-    ctx.close();
   }
 
   /** Reads downstream only while the upstream can take more and queues are short. */

@@ -33,11 +33,6 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     return endpoint;
   }
 
-  /** How many requests this connection has carried, this one included. */
-  public int requests() {
-    return requests;
-  }
-
   /** Routes this connection's input to {@code l} until {@link #release}. */
   public void bind(UpstreamResponseListener l) {
     listener = l;
