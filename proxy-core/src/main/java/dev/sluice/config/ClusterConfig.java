@@ -8,6 +8,9 @@ import java.util.Objects;
  * An upstream cluster: how its endpoints are discovered, how one is picked, and connection
  * settings. Envoy's defaults: 5 s connect timeout, 5 s DNS refresh, one hour upstream idle
  * timeout.
+ *
+ * @param tls the cluster's {@code transport_socket} (Envoy's {@code UpstreamTlsContext}), or
+ *     {@code null} for plaintext upstream connections
  */
 public record ClusterConfig(
     String name,
@@ -18,7 +21,8 @@ public record ClusterConfig(
     Duration dnsRefreshRate,
     Duration idleTimeout,
     int maxRequestsPerConnection,
-    DnsLookupFamily dnsLookupFamily) {
+    DnsLookupFamily dnsLookupFamily,
+    UpstreamTlsConfig tls) {
 
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_DNS_REFRESH_RATE = Duration.ofSeconds(5);
@@ -80,7 +84,7 @@ public record ClusterConfig(
   public ClusterConfig(String name, DiscoveryType type, Duration connectTimeout, LbPolicy lbPolicy,
       List<EndpointConfig> endpoints, Duration dnsRefreshRate, Duration idleTimeout, int maxRequestsPerConnection) {
     this(name, type, connectTimeout, lbPolicy, endpoints, dnsRefreshRate, idleTimeout, maxRequestsPerConnection,
-        DnsLookupFamily.AUTO);
+        DnsLookupFamily.AUTO, null);
   }
 
   /** A STATIC round-robin cluster with Envoy's defaults. */
@@ -92,6 +96,12 @@ public record ClusterConfig(
   /** This cluster with other endpoints (an EDS update). */
   public ClusterConfig withEndpoints(List<EndpointConfig> newEndpoints) {
     return new ClusterConfig(name, type, connectTimeout, lbPolicy, newEndpoints, dnsRefreshRate, idleTimeout,
-        maxRequestsPerConnection, dnsLookupFamily);
+        maxRequestsPerConnection, dnsLookupFamily, tls);
+  }
+
+  /** This cluster with another upstream TLS context ({@code null} for plaintext). */
+  public ClusterConfig withTls(UpstreamTlsConfig upstreamTls) {
+    return new ClusterConfig(name, type, connectTimeout, lbPolicy, endpoints, dnsRefreshRate, idleTimeout,
+        maxRequestsPerConnection, dnsLookupFamily, upstreamTls);
   }
 }

@@ -7,7 +7,8 @@ import java.util.Objects;
  * The HTTP connection manager: codec, limits, timeouts and the route configuration it serves.
  *
  * <p>Defaults follow Envoy's: 60 KiB and 100 request headers, a one hour connection idle timeout,
- * a five minute stream idle timeout, no overall request timeout, request ids generated.
+ * a five minute stream idle timeout, no overall request timeout, request ids generated,
+ * {@code x-forwarded-client-cert} sanitized.
  */
 public record HttpConnectionManagerConfig(
     String statPrefix,
@@ -18,7 +19,8 @@ public record HttpConnectionManagerConfig(
     Duration idleTimeout,
     Duration streamIdleTimeout,
     Duration requestTimeout,
-    boolean generateRequestId)
+    boolean generateRequestId,
+    ForwardClientCertConfig forwardClientCert)
     implements NetworkFilterConfig {
 
   public static final int DEFAULT_MAX_REQUEST_HEADERS_KB = 60;
@@ -33,6 +35,7 @@ public record HttpConnectionManagerConfig(
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     Objects.requireNonNull(streamIdleTimeout, "streamIdleTimeout");
     Objects.requireNonNull(requestTimeout, "requestTimeout");
+    Objects.requireNonNull(forwardClientCert, "forwardClientCert");
     if (maxRequestHeadersKb < 1 || maxRequestHeadersKb > 8192) {
       throw new IllegalArgumentException("max_request_headers_kb " + maxRequestHeadersKb + " is outside 1..8192");
     }
@@ -52,12 +55,13 @@ public record HttpConnectionManagerConfig(
         DEFAULT_IDLE_TIMEOUT,
         DEFAULT_STREAM_IDLE_TIMEOUT,
         Duration.ZERO,
-        true);
+        true,
+        ForwardClientCertConfig.DEFAULT);
   }
 
   /** This configuration with other routes (an RDS update). */
   public HttpConnectionManagerConfig withRouteConfig(RouteConfig routes) {
     return new HttpConnectionManagerConfig(statPrefix, codecType, routes, maxRequestHeadersKb, maxHeadersCount,
-        idleTimeout, streamIdleTimeout, requestTimeout, generateRequestId);
+        idleTimeout, streamIdleTimeout, requestTimeout, generateRequestId, forwardClientCert);
   }
 }

@@ -2,6 +2,7 @@ package dev.sluice.snapshot;
 
 import dev.sluice.config.ClusterConfig;
 import dev.sluice.config.ListenerConfig;
+import dev.sluice.config.SecretConfig;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,16 +11,23 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * One consistent, immutable view of all listeners and clusters. Listener and cluster names are
- * unique; the order of listeners is the order they were configured in.
+ * One consistent, immutable view of all listeners, clusters and the secrets their TLS contexts
+ * name. Listener and cluster names are unique; the order of listeners is the order they were
+ * configured in. {@code toString()} of a secret never shows key material (see {@code DataSource}).
  */
-public record ConfigSnapshot(String version, List<ListenerConfig> listeners, Map<String, ClusterConfig> clusters) {
+public record ConfigSnapshot(
+    String version, List<ListenerConfig> listeners, Map<String, ClusterConfig> clusters, Map<String, SecretConfig> secrets) {
   public static final ConfigSnapshot EMPTY = new ConfigSnapshot("", List.of(), Map.of());
+
+  public ConfigSnapshot(String version, List<ListenerConfig> listeners, Map<String, ClusterConfig> clusters) {
+    this(version, listeners, clusters, Map.of());
+  }
 
   public ConfigSnapshot {
     Objects.requireNonNull(version, "version");
     listeners = List.copyOf(listeners);
     clusters = Map.copyOf(clusters);
+    secrets = Map.copyOf(secrets);
     Set<String> names = new HashSet<>();
     for (ListenerConfig l : listeners) {
       if (!names.add(l.name())) {
@@ -37,5 +45,10 @@ public record ConfigSnapshot(String version, List<ListenerConfig> listeners, Map
       }
     }
     return new ConfigSnapshot(version, listeners, byName);
+  }
+
+  /** This snapshot with other secrets. */
+  public ConfigSnapshot withSecrets(Map<String, SecretConfig> newSecrets) {
+    return new ConfigSnapshot(version, listeners, clusters, newSecrets);
   }
 }

@@ -75,7 +75,7 @@ class ClusterManagerTest {
   void strictDnsResolvesBeforeTheUpdateCompletes() throws Exception {
     ClusterConfig dns = new ClusterConfig("dns", ClusterConfig.DiscoveryType.STRICT_DNS, Duration.ofSeconds(1),
         ClusterConfig.LbPolicy.ROUND_ROBIN, List.of(new EndpointConfig(new SocketAddressConfig("localhost", 9000), 3)),
-        Duration.ofMillis(50), Duration.ofHours(1), 0, ClusterConfig.DnsLookupFamily.V4_ONLY);
+        Duration.ofMillis(50), Duration.ofHours(1), 0, ClusterConfig.DnsLookupFamily.V4_ONLY, null);
     apply(dns);
     UpstreamCluster cluster = manager.get("dns");
     assertThat(cluster.endpoints()).isNotEmpty();

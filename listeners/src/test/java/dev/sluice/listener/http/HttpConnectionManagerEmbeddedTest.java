@@ -56,7 +56,7 @@ class HttpConnectionManagerEmbeddedTest {
     HttpConnectionManagerConfig defaults = HttpConnectionManagerConfig.withDefaults("test", CodecType.HTTP1, routes);
     HttpConnectionManagerConfig config = new HttpConnectionManagerConfig(defaults.statPrefix(), defaults.codecType(),
         routes, defaults.maxRequestHeadersKb(), defaults.maxHeadersCount(), idleTimeout,
-        defaults.streamIdleTimeout(), defaults.requestTimeout(), true);
+        defaults.streamIdleTimeout(), defaults.requestTimeout(), true, defaults.forwardClientCert());
     HttpConnectionManager hcm = new HttpConnectionManager(config, stats, clusters,
         new UpstreamTransport(NioSocketChannel.class), RandomSource.seeded(1));
     EmbeddedChannel ch = new EmbeddedChannel();

@@ -68,7 +68,7 @@ public final class ClusterDecoder {
     try {
       return Optional.of(new ClusterConfig(cluster.getName(), type, connectTimeout, lbPolicy, endpoints,
           dnsRefreshRate, idleTimeout, maxRequests, dnsLookupFamily(cluster, FieldPath.child(path, "dns_lookup_family"),
-          ctx)));
+          ctx), null));
     } catch (IllegalArgumentException e) {
       ctx.error(path, e.getMessage());
       return Optional.empty();

@@ -4,6 +4,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.sluice.config.CodecType;
 import dev.sluice.config.HeaderMutations;
+import dev.sluice.config.ForwardClientCertConfig;
 import dev.sluice.config.HttpConnectionManagerConfig;
 import dev.sluice.config.RouteConfig;
 import io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions;
@@ -80,7 +81,7 @@ public final class HttpConnectionManagerDecoder {
     }
     try {
       return Optional.of(new HttpConnectionManagerConfig(hcm.getStatPrefix(), codec, routes, maxHeadersKb,
-          maxHeadersCount, idle, streamIdle, request, generateRequestId));
+          maxHeadersCount, idle, streamIdle, request, generateRequestId, ForwardClientCertConfig.DEFAULT));
     } catch (IllegalArgumentException e) {
       ctx.error(path, e.getMessage());
       return Optional.empty();

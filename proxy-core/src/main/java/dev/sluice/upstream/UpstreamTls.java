@@ -1,0 +1,31 @@
+package dev.sluice.upstream;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.SslHandler;
+
+/**
+ * TLS origination for one cluster's connections (its {@code UpstreamTlsContext}). Implemented by
+ * the tls module, which proxy-core does not know; the cluster manager obtains one per cluster from
+ * an {@link UpstreamTlsProvider}.
+ */
+public interface UpstreamTls extends AutoCloseable {
+
+  /**
+   * A client handler for a new connection, or {@code null} while the context still waits for its
+   * certificate or CA (an SDS secret not yet delivered): the connection attempt then fails.
+   *
+   * @param host the endpoint's configured host name (or address), sent as SNI when the context says so
+   */
+  SslHandler newHandler(ByteBufAllocator alloc, String host, int port);
+
+  /**
+   * The statistic a failed handshake counts under, below {@code cluster.<name>.}: Envoy's
+   * {@code ssl.fail_verify_san}, {@code ssl.fail_verify_error}, {@code ssl.fail_verify_no_cert},
+   * or {@code ssl.connection_error} for anything else.
+   */
+  String failureStat(Throwable handshakeFailure);
+
+  /** Stops watching certificate sources. */
+  @Override
+  void close();
+}
