@@ -100,7 +100,7 @@ public final class TestPki {
     }
   }
 
-  static KeyPair ecKeys() {
+  public static KeyPair ecKeys() {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
       generator.initialize(new ECGenParameterSpec("secp256r1"));
@@ -143,7 +143,7 @@ public final class TestPki {
     }
   }
 
-  static String pem(X509Certificate... certificates) {
+  public static String pem(X509Certificate... certificates) {
     StringBuilder out = new StringBuilder();
     for (X509Certificate certificate : certificates) {
       out.append(write(certificate));
@@ -151,7 +151,7 @@ public final class TestPki {
     return out.toString();
   }
 
-  static String pkcs8Pem(PrivateKey key) {
+  public static String pkcs8Pem(PrivateKey key) {
     try {
       return write(new JcaPKCS8Generator(key, null).generate());
     } catch (IOException e) {
