@@ -62,6 +62,11 @@ public final class UpstreamCluster {
     return state.picker().pick(random);
   }
 
+  /** The cluster's TLS origination, or {@code null} for plaintext connections. */
+  public UpstreamTls tls() {
+    return null;
+  }
+
   public boolean isRemoved() {
     return removed;
   }
