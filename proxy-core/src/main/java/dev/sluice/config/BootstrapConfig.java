@@ -1,22 +1,39 @@
 package dev.sluice.config;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * A decoded bootstrap: node identity, the admin listener and the static resources. The static
- * listeners and clusters form the first {@link dev.sluice.snapshot.ConfigSnapshot}.
+ * listeners, clusters and secrets form the first {@link dev.sluice.snapshot.ConfigSnapshot}.
+ *
+ * @param secrets {@code static_resources.secrets} by name: what TLS contexts reference through an
+ *     {@code SdsSecretConfig} without {@code sds_config}
  */
 public record BootstrapConfig(
     NodeConfig node,
     Optional<AdminConfig> admin,
     List<ListenerConfig> listeners,
-    List<ClusterConfig> clusters) {
+    List<ClusterConfig> clusters,
+    Map<String, SecretConfig> secrets) {
   public BootstrapConfig {
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(admin, "admin");
     listeners = List.copyOf(listeners);
     clusters = List.copyOf(clusters);
+    secrets = Map.copyOf(secrets);
+  }
+
+  /** A bootstrap without static secrets. */
+  public BootstrapConfig(NodeConfig node, Optional<AdminConfig> admin, List<ListenerConfig> listeners,
+      List<ClusterConfig> clusters) {
+    this(node, admin, listeners, clusters, Map.of());
+  }
+
+  /** This bootstrap with another node identity (command-line overrides). */
+  public BootstrapConfig withNode(NodeConfig newNode) {
+    return new BootstrapConfig(newNode, admin, listeners, clusters, secrets);
   }
 }

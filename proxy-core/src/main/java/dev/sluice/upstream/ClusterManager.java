@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -32,15 +33,23 @@ public final class ClusterManager implements AutoCloseable {
 
   private final StatsRegistry stats;
   private final LbPolicyRegistry lbPolicies;
+  private final UpstreamTlsProvider tlsProvider;
   private final Map<String, UpstreamCluster> clusters = new ConcurrentHashMap<>();
   private final Map<String, ScheduledFuture<?>> dnsTimers = new HashMap<>();
   private final Map<String, CompletableFuture<Void>> firstResolution = new HashMap<>();
   private final ScheduledExecutorService control;
   private final ExecutorService resolver;
 
+  /** A manager that refuses TLS clusters (their connections fail; see {@link UpstreamTlsProvider#UNSUPPORTED}). */
   public ClusterManager(StatsRegistry stats, LbPolicyRegistry lbPolicies) {
+    this(stats, lbPolicies, UpstreamTlsProvider.UNSUPPORTED);
+  }
+
+  /** A manager whose TLS clusters get their origination from {@code tlsProvider}, called on the control thread. */
+  public ClusterManager(StatsRegistry stats, LbPolicyRegistry lbPolicies, UpstreamTlsProvider tlsProvider) {
     this.stats = stats;
     this.lbPolicies = lbPolicies;
+    this.tlsProvider = Objects.requireNonNull(tlsProvider, "tlsProvider");
     this.control = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "sluice-cluster-manager"));
     this.resolver = Executors.newFixedThreadPool(2, r -> daemon(r, "sluice-dns"));
   }
@@ -90,6 +99,7 @@ public final class ClusterManager implements AutoCloseable {
       if (!configs.containsKey(name)) {
         UpstreamCluster removed = clusters.remove(name);
         removed.markRemoved();
+        closeTls(removed.tls());
         cancelDns(name);
         firstResolution.remove(name);
         log.info("cluster {} removed", name);
@@ -107,19 +117,59 @@ public final class ClusterManager implements AutoCloseable {
         clusters.put(config.name(), cluster);
       }
       cancelDns(config.name());
+      UpstreamTls previousTls = cluster.tls();
+      UpstreamTls tls = tlsFor(cluster, existing == null ? null : existing.config(), config);
       switch (config.type()) {
         case STATIC, EDS -> {
-          cluster.update(config, staticEndpoints(config), lbPolicies.provider(config.lbPolicy()));
+          cluster.update(config, staticEndpoints(config), lbPolicies.provider(config.lbPolicy()), tls);
           cluster.stats().updateSuccess.inc();
           firstResolution.put(config.name(), CompletableFuture.completedFuture(null));
         }
         case STRICT_DNS -> {
-          cluster.updateConfig(config, lbPolicies.provider(config.lbPolicy()));
+          cluster.updateConfig(config, lbPolicies.provider(config.lbPolicy()), tls);
           CompletableFuture<Void> first = new CompletableFuture<>();
           firstResolution.put(config.name(), first);
           scheduleDns(cluster, config, first, 0);
         }
       }
+      if (previousTls != tls) {
+        // After the swap: a connect that read the old state may still take a handler from it, and
+        // closing only stops the certificate watches, so that handler stays usable.
+        closeTls(previousTls);
+      }
+    }
+  }
+
+  /**
+   * The TLS origination for {@code config}: the cluster's current one when the TLS settings did
+   * not change, else a new one. A provider failure leaves a stand-in whose connects fail with the
+   * reason, and is retried on the cluster's next change.
+   */
+  private UpstreamTls tlsFor(UpstreamCluster cluster, ClusterConfig previous, ClusterConfig config) {
+    UpstreamTls current = cluster.tls();
+    if (previous != null && Objects.equals(previous.tls(), config.tls()) && !(current instanceof UnavailableUpstreamTls)) {
+      return current;
+    }
+    if (config.tls() == null) {
+      return null;
+    }
+    try {
+      return Objects.requireNonNull(tlsProvider.create(config.name(), config.tls()), "provider returned null");
+    } catch (RuntimeException e) {
+      cluster.stats().updateFailure.inc();
+      log.error("cluster {}: cannot set up upstream TLS; its connections will fail: {}", config.name(), e.toString());
+      return new UnavailableUpstreamTls(String.valueOf(e.getMessage()));
+    }
+  }
+
+  private static void closeTls(UpstreamTls tls) {
+    if (tls == null) {
+      return;
+    }
+    try {
+      tls.close();
+    } catch (RuntimeException e) {
+      log.warn("closing upstream TLS failed", e);
     }
   }
 
@@ -175,7 +225,7 @@ public final class ClusterManager implements AutoCloseable {
         cluster.stats().updateFailure.inc();
         log.warn("cluster {}: DNS resolution failed: {}", config.name(), error.getMessage());
       } else {
-        cluster.update(config, resolved, lbPolicies.provider(config.lbPolicy()));
+        cluster.update(config, resolved, lbPolicies.provider(config.lbPolicy()), cluster.tls());
         cluster.stats().updateSuccess.inc();
       }
       first.complete(null);
@@ -194,5 +244,16 @@ public final class ClusterManager implements AutoCloseable {
   public void close() {
     control.shutdownNow();
     resolver.shutdownNow();
+    try {
+      // TLS contexts are the control thread's; close them once it has stopped (updates do not block).
+      if (!control.awaitTermination(5, TimeUnit.SECONDS)) {
+        log.warn("cluster manager thread did not stop within 5 s; closing TLS contexts anyway");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (UpstreamCluster cluster : clusters.values()) {
+      closeTls(cluster.tls());
+    }
   }
 }

@@ -23,9 +23,16 @@ public final class ClusterStats {
   public final Counter updateSuccess;
   public final Counter updateFailure;
   public final Gauge membershipTotal;
+  private final StatsRegistry registry;
+  private final String prefix;
+  // TLS counters exist only for clusters that use TLS, as in Envoy; the race on first use is
+  // benign because the registry returns one counter per name.
+  private volatile Counter sslHandshake;
 
   ClusterStats(StatsRegistry stats, String cluster) {
     String p = "cluster." + cluster + ".";
+    registry = stats;
+    prefix = p;
     upstreamCxTotal = stats.counter(p + "upstream_cx_total");
     upstreamCxActive = stats.gauge(p + "upstream_cx_active");
     upstreamCxConnectFail = stats.counter(p + "upstream_cx_connect_fail");
@@ -43,6 +50,25 @@ public final class ClusterStats {
     updateSuccess = stats.counter(p + "update_success");
     updateFailure = stats.counter(p + "update_failure");
     membershipTotal = stats.gauge(p + "membership_total");
+  }
+
+  /** {@code cluster.<name>.ssl.handshake}: upstream TLS handshakes that succeeded. */
+  public Counter sslHandshake() {
+    Counter c = sslHandshake;
+    if (c == null) {
+      c = registry.counter(prefix + "ssl.handshake");
+      sslHandshake = c;
+    }
+    return c;
+  }
+
+  /**
+   * The counter {@code cluster.<name>.<stat>} for a failed handshake, {@code stat} being what
+   * {@link UpstreamTls#failureStat} answered ({@code ssl.fail_verify_san}, ...). Looked up per
+   * failure: failures are rare and the names come from the TLS side.
+   */
+  public Counter sslFailure(String stat) {
+    return registry.counter(prefix + stat);
   }
 
   /** Counts a response status in its class. */

@@ -7,9 +7,12 @@ import dev.sluice.upstream.lb.LbPolicyProvider;
 import dev.sluice.upstream.lb.Picker;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A live cluster. The object lives as long as a cluster of its name is configured; each update
@@ -23,8 +26,11 @@ public final class UpstreamCluster {
   /** What makes an endpoint the same one across updates: its resolved address and its weight. */
   private record Identity(InetSocketAddress address, int weight) {}
 
-  /** What a request reads: configuration, endpoints and the picker over them. */
-  public record State(ClusterConfig config, List<UpstreamEndpoint> endpoints, Picker picker) {}
+  /**
+   * What a request reads: configuration, endpoints, the picker over them, and the TLS origination
+   * ({@code null} for plaintext) that connections to these endpoints use.
+   */
+  public record State(ClusterConfig config, List<UpstreamEndpoint> endpoints, Picker picker, UpstreamTls tls) {}
 
   private final String name;
   private final ClusterStats stats;
@@ -34,7 +40,7 @@ public final class UpstreamCluster {
   UpstreamCluster(String name, ClusterStats stats, ClusterConfig config, LbPolicyProvider lb) {
     this.name = name;
     this.stats = stats;
-    this.state = new State(config, List.of(), lb.newPicker(List.of()));
+    this.state = new State(config, List.of(), lb.newPicker(List.of()), null);
   }
 
   public String name() {
@@ -64,15 +70,24 @@ public final class UpstreamCluster {
 
   /** The cluster's TLS origination, or {@code null} for plaintext connections. */
   public UpstreamTls tls() {
-    return null;
+    return state.tls();
   }
 
   public boolean isRemoved() {
     return removed;
   }
 
-  /** Publishes new settings and endpoints; called only by the cluster manager's single writer. */
-  void update(ClusterConfig config, List<ResolvedEndpoint> resolved, LbPolicyProvider lb) {
+  /**
+   * Publishes new settings and endpoints; called only by the cluster manager's single writer.
+   *
+   * <p>A different {@code tls} instance means new TLS settings. Then no endpoint is kept: each
+   * gets a fresh object, so a pool (keyed by endpoint) never hands out a connection that was
+   * made with the old certificate, CA or SNI, and the old endpoints, marked removed, drain their
+   * pools. Envoy likewise replaces the whole cluster, pools included, on any CDS change. Tagging
+   * each connection instead would add a check to every reuse for a rare event.
+   */
+  void update(ClusterConfig config, List<ResolvedEndpoint> resolved, LbPolicyProvider lb, UpstreamTls tls) {
+    boolean keep = state.tls() == tls;
     // Hash lookups keep this linear: a cluster may carry 10,000 endpoints from EDS.
     Map<Identity, UpstreamEndpoint> previous = new HashMap<>();
     for (UpstreamEndpoint e : state.endpoints()) {
@@ -80,21 +95,41 @@ public final class UpstreamCluster {
     }
     List<UpstreamEndpoint> next = new ArrayList<>(resolved.size());
     for (ResolvedEndpoint r : resolved) {
-      UpstreamEndpoint kept = previous.remove(new Identity(r.address(), r.weight()));
+      UpstreamEndpoint kept = keep ? previous.remove(new Identity(r.address(), r.weight())) : null;
       next.add(kept != null ? kept : new UpstreamEndpoint(this, r.configured(), r.address(), r.weight()));
     }
-    for (UpstreamEndpoint gone : previous.values()) {
-      gone.markRemoved();
-    }
-    List<UpstreamEndpoint> endpoints = List.copyOf(next);
-    state = new State(config, endpoints, lb.newPicker(endpoints));
-    stats.membershipTotal.set(endpoints.size());
+    publish(config, next, lb, tls);
   }
 
-  /** Publishes new settings only, keeping the endpoints (used while DNS has not answered yet). */
-  void updateConfig(ClusterConfig config, LbPolicyProvider lb) {
+  /**
+   * Publishes new settings, keeping the endpoint addresses (used while DNS has not answered yet);
+   * with new TLS settings the endpoints are renewed as in {@link #update}.
+   */
+  void updateConfig(ClusterConfig config, LbPolicyProvider lb, UpstreamTls tls) {
     State s = state;
-    state = new State(config, s.endpoints(), lb.newPicker(s.endpoints()));
+    if (s.tls() == tls) {
+      state = new State(config, s.endpoints(), lb.newPicker(s.endpoints()), tls);
+      return;
+    }
+    List<UpstreamEndpoint> renewed = new ArrayList<>(s.endpoints().size());
+    for (UpstreamEndpoint e : s.endpoints()) {
+      renewed.add(new UpstreamEndpoint(this, e.configured(), e.address(), e.weight()));
+    }
+    publish(config, renewed, lb, tls);
+  }
+
+  private void publish(ClusterConfig config, List<UpstreamEndpoint> next, LbPolicyProvider lb, UpstreamTls tls) {
+    List<UpstreamEndpoint> endpoints = List.copyOf(next);
+    State previous = state;
+    state = new State(config, endpoints, lb.newPicker(endpoints), tls);
+    stats.membershipTotal.set(endpoints.size());
+    Set<UpstreamEndpoint> live = Collections.newSetFromMap(new IdentityHashMap<>());
+    live.addAll(endpoints);
+    for (UpstreamEndpoint e : previous.endpoints()) {
+      if (!live.contains(e)) {
+        e.markRemoved();
+      }
+    }
   }
 
   void markRemoved() {

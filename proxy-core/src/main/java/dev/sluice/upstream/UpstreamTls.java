@@ -19,6 +19,14 @@ public interface UpstreamTls extends AutoCloseable {
   SslHandler newHandler(ByteBufAllocator alloc, String host, int port);
 
   /**
+   * Why {@link #newHandler} returns {@code null}, completing "TLS context ...", e.g.
+   * {@code waiting for sds secret 'default'}; connect failures carry it to the operator.
+   */
+  default String notReadyReason() {
+    return "not ready";
+  }
+
+  /**
    * The statistic a failed handshake counts under, below {@code cluster.<name>.}: Envoy's
    * {@code ssl.fail_verify_san}, {@code ssl.fail_verify_error}, {@code ssl.fail_verify_no_cert},
    * or {@code ssl.connection_error} for anything else.

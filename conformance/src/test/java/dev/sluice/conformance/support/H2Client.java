@@ -49,13 +49,28 @@ public final class H2Client implements AutoCloseable {
   private final Channel channel;
   private final String authority;
 
-  private H2Client(EventLoopGroup group, Channel channel, String authority) {
+  private final String scheme;
+
+  private H2Client(EventLoopGroup group, Channel channel, String authority, String scheme) {
     this.group = group;
     this.channel = channel;
     this.authority = authority;
+    this.scheme = scheme;
   }
 
   public static H2Client connect(InetSocketAddress address) {
+    return connect(address, null, null);
+  }
+
+  /**
+   * An HTTP/2 client over TLS: {@code tls} must offer ALPN h2; {@code serverName} is sent as SNI
+   * (none when null). Returns once the handshake is done; fails if the server did not choose h2.
+   */
+  public static H2Client connectTls(InetSocketAddress address, io.netty.handler.ssl.SslContext tls, String serverName) {
+    return connect(address, tls, serverName);
+  }
+
+  private static H2Client connect(InetSocketAddress address, io.netty.handler.ssl.SslContext tls, String serverName) {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {
       Channel ch = new Bootstrap()
@@ -65,6 +80,10 @@ public final class H2Client implements AutoCloseable {
           .handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+              if (tls != null) {
+                ch.pipeline().addLast("tls", serverName == null ? tls.newHandler(ch.alloc())
+                    : tls.newHandler(ch.alloc(), serverName, address.getPort()));
+              }
               ch.pipeline().addLast(Http2FrameCodecBuilder.forClient()
                   .initialSettings(Http2Settings.defaultSettings().initialWindowSize(1 << 20))
                   .build());
@@ -75,7 +94,15 @@ public final class H2Client implements AutoCloseable {
           .connect(address)
           .syncUninterruptibly()
           .channel();
-      return new H2Client(group, ch, address.getHostString() + ":" + address.getPort());
+      if (tls != null) {
+        io.netty.handler.ssl.SslHandler handler = (io.netty.handler.ssl.SslHandler) ch.pipeline().get("tls");
+        handler.handshakeFuture().syncUninterruptibly();
+        if (!"h2".equals(handler.applicationProtocol())) {
+          ch.close();
+          throw new IllegalStateException("the server chose ALPN " + handler.applicationProtocol() + ", not h2");
+        }
+      }
+      return new H2Client(group, ch, address.getHostString() + ":" + address.getPort(), tls == null ? "http" : "https");
     } catch (RuntimeException e) {
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       throw e;
@@ -91,9 +118,9 @@ public final class H2Client implements AutoCloseable {
     return channel.isActive();
   }
 
-  /** Request headers for {@code method path} with this client's authority and scheme http. */
+  /** Request headers for {@code method path} with this client's authority and scheme (http, or https over TLS). */
   public Http2Headers headers(String method, String path) {
-    return new DefaultHttp2Headers().method(method).path(path).scheme("http").authority(authority);
+    return new DefaultHttp2Headers().method(method).path(path).scheme(scheme).authority(authority);
   }
 
   public CompletableFuture<H2Response> send(String method, String path) {

@@ -55,6 +55,20 @@ public final class ProxyFixture implements AutoCloseable {
     return new Builder();
   }
 
+  /**
+   * Starts the proxy from a whole bootstrap written by the test (listeners named as the test
+   * likes; {@link #address(String)} finds them). {@code statPrefix} is the one {@link #httpCounter}
+   * uses.
+   */
+  public static ProxyFixture fromBootstrap(String yaml, Path dir, String statPrefix) {
+    return Builder.start(yaml.stripIndent(), dir, 2, Duration.ofSeconds(1), statPrefix);
+  }
+
+  /** The bound address of the listener named {@code listener}. */
+  public InetSocketAddress address(String listener) {
+    return server.listenerAddress(listener);
+  }
+
   public SluiceServer server() {
     return server;
   }
@@ -263,7 +277,10 @@ public final class ProxyFixture implements AutoCloseable {
 
     /** Writes the bootstrap into {@code dir} and starts the proxy from it. */
     public ProxyFixture start(Path dir) {
-      String yaml = bootstrapYaml();
+      return start(bootstrapYaml(), dir, concurrency, drainTime, statPrefix);
+    }
+
+    private static ProxyFixture start(String yaml, Path dir, int concurrency, Duration drainTime, String statPrefix) {
       try {
         Path file = Files.createTempFile(dir, "bootstrap", ".yaml");
         Files.writeString(file, yaml);

@@ -51,6 +51,39 @@ public final class RawHttpConnection implements AutoCloseable {
     }
   }
 
+  /**
+   * Opens a TLS connection and completes the handshake, sending {@code serverName} as SNI (none
+   * when null) and offering {@code alpn}. Handshake failures surface as {@link UncheckedIOException}.
+   */
+  public static RawHttpConnection openTls(InetSocketAddress address, javax.net.ssl.SSLContext context, String serverName,
+      String... alpn) {
+    RawHttpConnection plain = open(address);
+    try {
+      javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) context.getSocketFactory()
+          .createSocket(plain.socket, address.getHostString(), address.getPort(), true);
+      javax.net.ssl.SSLParameters parameters = tls.getSSLParameters();
+      parameters.setServerNames(serverName == null ? List.of() : List.of(new javax.net.ssl.SNIHostName(serverName)));
+      parameters.setApplicationProtocols(alpn);
+      tls.setSSLParameters(parameters);
+      tls.setSoTimeout((int) READ_TIMEOUT.toMillis());
+      tls.startHandshake();
+      return new RawHttpConnection(tls);
+    } catch (IOException e) {
+      plain.close();
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The TLS session of a connection opened with {@link #openTls}. */
+  public javax.net.ssl.SSLSession tlsSession() {
+    return ((javax.net.ssl.SSLSocket) socket).getSession();
+  }
+
+  /** The ALPN protocol agreed on a TLS connection ("" for none). */
+  public String applicationProtocol() {
+    return ((javax.net.ssl.SSLSocket) socket).getApplicationProtocol();
+  }
+
   /** Sends text as ISO-8859-1 bytes, exactly as given (write the CRLFs yourself). */
   public RawHttpConnection send(String text) {
     return send(text.getBytes(StandardCharsets.ISO_8859_1));

@@ -33,6 +33,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -46,6 +48,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32;
+import javax.net.ssl.SSLSession;
 
 /**
  * A real HTTP/1.1 server on 127.0.0.1 and an ephemeral port. By default it answers 200 with
@@ -78,8 +81,12 @@ public final class TestBackend implements AutoCloseable {
   private final AtomicInteger connections = new AtomicInteger();
   private final ConcurrentLinkedQueue<EchoedRequest> received = new ConcurrentLinkedQueue<>();
 
-  private TestBackend(String name) {
+  private final SslContext tls;
+  private final ConcurrentLinkedQueue<SSLSession> tlsSessions = new ConcurrentLinkedQueue<>();
+
+  private TestBackend(String name, SslContext tls) {
     this.name = name;
+    this.tls = tls;
     this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {
       this.server = new ServerBootstrap()
@@ -90,6 +97,15 @@ public final class TestBackend implements AutoCloseable {
             protected void initChannel(SocketChannel ch) {
               connections.incrementAndGet();
               children.add(ch);
+              if (tls != null) {
+                SslHandler ssl = tls.newHandler(ch.alloc());
+                ssl.handshakeFuture().addListener(f -> {
+                  if (f.isSuccess()) {
+                    tlsSessions.add(ssl.engine().getSession());
+                  }
+                });
+                ch.pipeline().addLast(ssl);
+              }
               // Generous limits: the proxy forwards up to 60 KiB of headers plus its own.
               ch.pipeline().addLast(new HttpServerCodec(new HttpDecoderConfig()
                   .setMaxInitialLineLength(64 * 1024)
@@ -108,7 +124,17 @@ public final class TestBackend implements AutoCloseable {
   }
 
   public static TestBackend start(String name) {
-    return new TestBackend(name);
+    return new TestBackend(name, null);
+  }
+
+  /** A backend behind TLS with the given server context (which may require client certificates). */
+  public static TestBackend startTls(String name, SslContext serverContext) {
+    return new TestBackend(name, serverContext);
+  }
+
+  /** The sessions of completed TLS handshakes, oldest first (peer certificates, SNI through the engine). */
+  public List<SSLSession> tlsSessions() {
+    return new ArrayList<>(tlsSessions);
   }
 
   public String name() {
@@ -150,6 +176,7 @@ public final class TestBackend implements AutoCloseable {
   public void reset() {
     connections.set(0);
     received.clear();
+    tlsSessions.clear();
   }
 
   @Override
