@@ -117,11 +117,14 @@ public final class ClusterManager implements AutoCloseable {
         clusters.put(config.name(), cluster);
       }
       cancelDns(config.name());
+      // Endpoints before TLS: a TLS context must not be created for an update that then throws.
+      List<UpstreamCluster.ResolvedEndpoint> literal =
+          config.type() == ClusterConfig.DiscoveryType.STRICT_DNS ? null : staticEndpoints(config);
       UpstreamTls previousTls = cluster.tls();
       UpstreamTls tls = tlsFor(cluster, existing == null ? null : existing.config(), config);
       switch (config.type()) {
         case STATIC, EDS -> {
-          cluster.update(config, staticEndpoints(config), lbPolicies.provider(config.lbPolicy()), tls);
+          cluster.update(config, literal, lbPolicies.provider(config.lbPolicy()), tls);
           cluster.stats().updateSuccess.inc();
           firstResolution.put(config.name(), CompletableFuture.completedFuture(null));
         }

@@ -5,5 +5,6 @@
  * {@link dev.sluice.tls.RotatingTlsContext} swaps a new snapshot in whenever a
  * {@link dev.sluice.tls.CertificateSource} (inline, watched files, SDS) delivers new material, so
  * new handshakes use it and established connections are untouched.
+ * {@link dev.sluice.tls.UpstreamTlsContexts} gives the cluster manager its per-cluster TLS origination.
  */
 package dev.sluice.tls;

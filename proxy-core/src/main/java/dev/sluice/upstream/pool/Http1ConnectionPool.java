@@ -1,15 +1,8 @@
 package dev.sluice.upstream.pool;
 
-import dev.sluice.config.ClusterConfig;
 import dev.sluice.upstream.UpstreamEndpoint;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -50,34 +43,17 @@ public final class Http1ConnectionPool {
     return null;
   }
 
-  /** Opens a new connection on this pool's event loop. */
+  /**
+   * Opens a new connection on this pool's event loop; with TLS, {@code onConnected} follows the
+   * successful handshake.
+   */
   public void connect(ConnectCallback callback) {
-    ClusterConfig config = endpoint.cluster().config();
     UpstreamConnection connection = new UpstreamConnection(this, endpoint);
-    Bootstrap b = new Bootstrap()
-        .group(loop)
-        .channel(transport.channelType())
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.SO_KEEPALIVE, true)
-        .option(ChannelOption.AUTO_READ, true)
-        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
-        .handler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast("codec", new HttpClientCodec(MAX_INITIAL_LINE, MAX_RESPONSE_HEADER_BYTES, MAX_CHUNK));
-            ch.pipeline().addLast("upstream", connection);
-          }
-        });
-    ChannelFuture f = b.connect(endpoint.address());
-    f.addListener(done -> {
+    HttpClientCodec codec = new HttpClientCodec(MAX_INITIAL_LINE, MAX_RESPONSE_HEADER_BYTES, MAX_CHUNK);
+    UpstreamConnector.open(loop, transport, endpoint, false, codec, connection).addListener(done -> {
       if (done.isSuccess()) {
         callback.onConnected(connection);
       } else {
-        endpoint.connectFailed();
-        if (done.cause() instanceof io.netty.channel.ConnectTimeoutException) {
-          endpoint.cluster().stats().upstreamCxConnectTimeout.inc();
-        }
         callback.onConnectFailed(done.cause());
       }
     });

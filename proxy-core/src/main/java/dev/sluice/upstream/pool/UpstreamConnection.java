@@ -68,12 +68,6 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void channelActive(ChannelHandlerContext ctx) {
-    endpoint.connectionOpened();
-    ctx.fireChannelActive();
-  }
-
-  @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     UpstreamResponseListener l = listener;
     if (l == null) {
@@ -102,7 +96,6 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    endpoint.connectionClosed();
     pool.remove(this);
     UpstreamResponseListener l = listener;
     listener = null;
