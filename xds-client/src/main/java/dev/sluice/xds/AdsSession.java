@@ -2,11 +2,12 @@ package dev.sluice.xds;
 
 import dev.sluice.config.ClusterConfig;
 import dev.sluice.config.RouteConfig;
+import dev.sluice.config.SecretConfig;
 import dev.sluice.snapshot.ConfigSnapshot;
 import dev.sluice.xds.resource.EndpointAssignment;
 import dev.sluice.xds.resource.HttpConnectionManagerDecoder;
 import dev.sluice.xds.resource.RdsReference;
-import dev.sluice.xds.resource.TlsSecret;
+import dev.sluice.xds.resource.SecretReference;
 import dev.sluice.xds.resource.XdsServerConfig;
 import dev.sluice.xds.transport.AdsResource;
 import dev.sluice.xds.transport.AdsResponse;
@@ -24,6 +25,7 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -84,7 +86,7 @@ final class AdsSession implements AdsStreamListener {
 
   // Read by other threads through XdsClient.
   private volatile ConfigSnapshot current;
-  private volatile Map<String, TlsSecret> secrets = Map.of();
+  private volatile Map<String, SecretConfig> secrets = Map.of();
   private volatile boolean connected;
 
   AdsSession(XdsClientOptions options, ScheduledExecutorService executor, Supplier<Thread> owner,
@@ -98,7 +100,8 @@ final class AdsSession implements AdsStreamListener {
     this.watcher = watcher;
     this.stats = new XdsStats(options.stats());
     this.backoff = new ExponentialBackoff(server.retryBaseInterval(), server.retryMaxInterval(), options.random());
-    this.assembler = new SnapshotAssembler(options.staticListeners(), options.staticClusters());
+    this.assembler = new SnapshotAssembler(options.staticListeners(), options.staticClusters(),
+        options.staticSecrets().keySet());
     this.cacheStore = options.configCacheDir().map(dir -> new ConfigCacheStore(dir, options.configCacheFilesKept()));
     this.incremental = server.apiType() == XdsServerConfig.ApiType.DELTA_GRPC;
     for (XdsResourceType<?> type : List.of(new ClusterResourceType(), new EndpointResourceType(),
@@ -117,7 +120,7 @@ final class AdsSession implements AdsStreamListener {
     return Optional.ofNullable(current);
   }
 
-  Map<String, TlsSecret> secrets() {
+  Map<String, SecretConfig> secrets() {
     return secrets;
   }
 
@@ -133,9 +136,6 @@ final class AdsSession implements AdsStreamListener {
     cached.ifPresent(c -> LOG.info("config cache: found {} (snapshot {})", c.file(), c.snapshotVersion()));
     subscribeWildcard(ResourceKind.LISTENER, server.ldsInitialFetchTimeout());
     subscribeWildcard(ResourceKind.CLUSTER, server.cdsInitialFetchTimeout());
-    if (!options.secretNames().isEmpty()) {
-      states.get(ResourceKind.SECRET).subscription = Subscription.named(options.secretNames());
-    }
     if (cached.isPresent()) {
       Duration fallback = options.configCacheFallbackAfter().orElseGet(this::defaultCacheFallback);
       schedule(this::onCacheDeadline, fallback);
@@ -360,7 +360,7 @@ final class AdsSession implements AdsStreamListener {
     options.staticClusters().forEach(c -> staticClusters.add(c.name()));
     Set<String> known = new HashSet<>(staticClusters);
     known.addAll(states.get(ResourceKind.CLUSTER).held.keySet());
-    return new DecodeEnvironment(options.staticListeners(), staticClusters, known);
+    return new DecodeEnvironment(options.staticListeners(), staticClusters, known, options.staticSecrets());
   }
 
   // ------------------------------------------------------------------ stats
@@ -501,10 +501,13 @@ final class AdsSession implements AdsStreamListener {
     if (refreshSubscriptions(assembly)) {
       assembly = assemble();
     }
-    @SuppressWarnings("unchecked")
-    TypeState<TlsSecret> sds = (TypeState<TlsSecret>) states.get(ResourceKind.SECRET);
-    secrets = Map.copyOf(sds.values());
+    secrets = Map.copyOf(sds().values());
     maybePublish(assembly);
+  }
+
+  @SuppressWarnings("unchecked")
+  private TypeState<SecretConfig> sds() {
+    return (TypeState<SecretConfig>) states.get(ResourceKind.SECRET);
   }
 
   @SuppressWarnings("unchecked")
@@ -523,22 +526,30 @@ final class AdsSession implements AdsStreamListener {
     TypeState<EndpointAssignment> eds = (TypeState<EndpointAssignment>) states.get(ResourceKind.ENDPOINTS);
     // A named resource known to be absent resolves to empty: routes with no virtual hosts (every
     // request gets a 404), a cluster with no endpoints. That is what Envoy serves after a timeout.
+    // A secret known to be absent settles too: the listener or cluster is served, and the data
+    // plane reports the secret it still lacks.
+    TypeState<SecretConfig> sds = sds();
     return assembler.assemble(listeners().held,
         name -> rds.missing.contains(name) ? Optional.of(HttpConnectionManagerDecoder.rdsPlaceholder(name))
             : rds.value(name),
         clusters().held,
-        name -> eds.missing.contains(name) ? Optional.of(EndpointAssignment.EMPTY) : eds.value(name));
+        name -> eds.missing.contains(name) ? Optional.of(EndpointAssignment.EMPTY) : eds.value(name),
+        name -> sds.held.containsKey(name) || sds.missing.contains(name));
   }
 
   /**
-   * RDS and EDS subscriptions follow what the listeners and clusters reference; a name nothing
-   * references any more is unsubscribed and its resource dropped (xds_protocol, "Deleting
-   * Resources": a child goes away when no parent refers to it). Returns true when anything changed.
+   * RDS, EDS and SDS subscriptions follow what the listeners and clusters reference (SDS also what
+   * the options name); a name nothing references any more is unsubscribed and its resource
+   * dropped (xds_protocol, "Deleting Resources": a child goes away when no parent refers to it).
+   * Returns true when anything changed.
    */
   private boolean refreshSubscriptions(Assembly assembly) {
     boolean rds = follow(ResourceKind.ROUTE_CONFIG, assembly.routeConfigNames());
     boolean eds = follow(ResourceKind.ENDPOINTS, assembly.endpointNames());
-    return rds || eds;
+    Set<String> secretNames = new TreeSet<>(assembly.secretNames());
+    secretNames.addAll(options.secretNames());
+    boolean sds = follow(ResourceKind.SECRET, secretNames);
+    return rds || eds || sds;
   }
 
   private boolean follow(ResourceKind kind, Set<String> names) {
@@ -582,6 +593,15 @@ final class AdsSession implements AdsStreamListener {
       return assembler.rdsReference(listeners().held, name).map(RdsReference::initialFetchTimeout)
           .orElse(Duration.ZERO);
     }
+    if (kind == ResourceKind.SECRET) {
+      // Static resources and the options' extra names wait for nothing, so they set no timer.
+      for (SecretReference ref : assembler.secretReferences(listeners().held, clusters().held)) {
+        if (ref.name().equals(name)) {
+          return ref.initialFetchTimeout();
+        }
+      }
+      return Duration.ZERO;
+    }
     for (HeldResource<CdsCluster> h : clusters().held.values()) {
       if (h.value().eds().isPresent() && h.value().eds().get().resourceName().equals(name)) {
         return h.value().eds().get().initialFetchTimeout();
@@ -603,21 +623,26 @@ final class AdsSession implements AdsStreamListener {
       }
       initialized = true;
     }
+    // Secrets are compared too: a rotated certificate alone makes a new snapshot, whose listeners
+    // and clusters are equal to the last ones, so applying it rebuilds only the TLS contexts.
+    Map<String, SecretConfig> allSecrets = new LinkedHashMap<>(options.staticSecrets());
+    allSecrets.putAll(secrets);
     if (published != null && published.listeners().equals(assembly.listeners())
-        && published.clusters().equals(clusterMap(assembly.clusters()))) {
+        && published.clusters().equals(clusterMap(assembly.clusters())) && published.secrets().equals(allSecrets)) {
       return;
     }
     ConfigSnapshot next;
     try {
-      next = ConfigSnapshot.of(snapshotVersion(), assembly.listeners(), assembly.clusters());
+      next = ConfigSnapshot.of(snapshotVersion(), assembly.listeners(), assembly.clusters()).withSecrets(allSecrets);
     } catch (IllegalArgumentException e) {
       LOG.error("xDS: cannot build a snapshot: {}", e.getMessage());
       return;
     }
     published = next;
     current = next;
-    LOG.info("xDS: publishing snapshot {}: {} listener(s), {} cluster(s){}", next.version(), next.listeners().size(),
-        next.clusters().size(), servingFromCache ? " from the config cache" : "");
+    LOG.info("xDS: publishing snapshot {}: {} listener(s), {} cluster(s), {} secret(s){}", next.version(),
+        next.listeners().size(), next.clusters().size(), next.secrets().size(),
+        servingFromCache ? " from the config cache" : "");
     try {
       watcher.onSnapshot(next);
     } catch (RuntimeException e) {

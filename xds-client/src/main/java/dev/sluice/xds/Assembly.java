@@ -7,10 +7,10 @@ import java.util.Set;
 
 /**
  * One resolved view of everything held: the listeners and clusters to serve, what is still
- * warming, and the RDS and EDS names the served and warming resources reference.
+ * warming, and the RDS, EDS and SDS names the served and warming resources reference.
  */
 record Assembly(List<ListenerConfig> listeners, List<ClusterConfig> clusters, Set<String> warmingListeners,
-    Set<String> warmingClusters, Set<String> routeConfigNames, Set<String> endpointNames) {
+    Set<String> warmingClusters, Set<String> routeConfigNames, Set<String> endpointNames, Set<String> secretNames) {
   Assembly {
     listeners = List.copyOf(listeners);
     clusters = List.copyOf(clusters);
@@ -18,6 +18,7 @@ record Assembly(List<ListenerConfig> listeners, List<ClusterConfig> clusters, Se
     warmingClusters = Set.copyOf(warmingClusters);
     routeConfigNames = Set.copyOf(routeConfigNames);
     endpointNames = Set.copyOf(endpointNames);
+    secretNames = Set.copyOf(secretNames);
   }
 
   boolean warming() {

@@ -9,7 +9,7 @@ import dev.sluice.xds.resource.DecodeContext;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import java.util.Optional;
 
-/** CDS: clusters, decoded by the same {@link ClusterDecoder} as static ones, with EDS allowed. */
+/** CDS: clusters, decoded by the same {@link ClusterDecoder} as static ones, with EDS and SDS over ADS allowed. */
 final class ClusterResourceType implements XdsResourceType<CdsCluster> {
   @Override
   public ResourceKind kind() {
@@ -32,6 +32,6 @@ final class ClusterResourceType implements XdsResourceType<CdsCluster> {
     return ClusterDecoder.decode(cluster, "", ctx).map(config -> new CdsCluster(config,
         config.type() == ClusterConfig.DiscoveryType.EDS
             ? Optional.of(ClusterDecoder.edsSubscription(cluster))
-            : Optional.empty()));
+            : Optional.empty(), ListenerResourceType.adsSecrets(ctx)));
   }
 }

@@ -10,14 +10,18 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,8 +75,14 @@ final class ConfigCacheStore {
     long sequence = nextSequence++;
     Path target = dir.resolve(PREFIX + String.format("%0" + SEQUENCE_DIGITS + "d", sequence) + SUFFIX);
     Path temp = dir.resolve("." + target.getFileName() + ".tmp");
-    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    Set<OpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING);
+    // Listeners and clusters may carry inline private keys in their TLS contexts: owner-only.
+    FileAttribute<?>[] ownerOnly = dir.getFileSystem().supportedFileAttributeViews().contains("posix")
+        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+        : new FileAttribute<?>[0];
+    Files.deleteIfExists(temp);
+    try (FileChannel channel = FileChannel.open(temp, options, ownerOnly)) {
       OutputStream out = Channels.newOutputStream(channel);
       DeltaDiscoveryResponse.newBuilder().setTypeUrl(HEADER_TYPE).setSystemVersionInfo(snapshotVersion).build()
           .writeDelimitedTo(out);

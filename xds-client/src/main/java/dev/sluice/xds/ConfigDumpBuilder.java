@@ -7,6 +7,7 @@ import com.google.protobuf.Timestamp;
 import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
 import dev.sluice.xds.internal.EnvoyTypeRegistry;
+import dev.sluice.xds.internal.SensitiveFields;
 import io.envoyproxy.envoy.admin.v3.ClientResourceStatus;
 import io.envoyproxy.envoy.admin.v3.ClustersConfigDump;
 import io.envoyproxy.envoy.admin.v3.ConfigDump;
@@ -15,8 +16,6 @@ import io.envoyproxy.envoy.admin.v3.ListenersConfigDump;
 import io.envoyproxy.envoy.admin.v3.RoutesConfigDump;
 import io.envoyproxy.envoy.admin.v3.SecretsConfigDump;
 import io.envoyproxy.envoy.admin.v3.UpdateFailureState;
-import io.envoyproxy.envoy.config.core.v3.DataSource;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -28,7 +27,8 @@ import java.util.TreeSet;
  * with its version, last-updated time, client status and, when its last update was rejected, the
  * failure. An {@code xds_client} member beside {@code configs} carries what Envoy has no field
  * for: the server, the connection, whether the configuration came from the config cache, and the
- * last NACK of each type. Private keys are redacted, as Envoy redacts them.
+ * last NACK of each type. Private keys and other sensitive fields are redacted wherever they
+ * appear, as Envoy redacts them.
  */
 final class ConfigDumpBuilder {
   private static final JsonFormat.Printer PRINTER =
@@ -47,6 +47,8 @@ final class ConfigDumpBuilder {
         .addConfigs(Any.pack(endpoints(states.get(ResourceKind.ENDPOINTS))))
         .addConfigs(Any.pack(secrets(states.get(ResourceKind.SECRET))))
         .build();
+    // Inline private keys may sit in secrets and in the TLS contexts of listeners and clusters.
+    dump = SensitiveFields.redact(dump);
     try {
       String configs = PRINTER.print(dump);
       String client = PRINTER.print(clientStatus(states, status));
@@ -151,25 +153,11 @@ final class ConfigDumpBuilder {
       SecretsConfigDump.DynamicSecret.Builder d = SecretsConfigDump.DynamicSecret.newBuilder().setName(name);
       HeldResource<?> h = st.held.get(name);
       if (h != null) {
-        d.setVersionInfo(h.version()).setSecret(redacted(h.raw())).setLastUpdated(timestamp(h.updatedMillis()));
+        d.setVersionInfo(h.version()).setSecret(h.raw()).setLastUpdated(timestamp(h.updatedMillis()));
       }
       b.addDynamicActiveSecrets(d.setClientStatus(status(st, name)));
     }
     return b.build();
-  }
-
-  private static Any redacted(Any raw) {
-    try {
-      Secret s = raw.unpack(Secret.class);
-      if (s.hasTlsCertificate() && s.getTlsCertificate().hasPrivateKey()) {
-        Secret.Builder b = s.toBuilder();
-        b.getTlsCertificateBuilder().setPrivateKey(DataSource.newBuilder().setInlineString("[redacted]"));
-        return Any.pack(b.build());
-      }
-      return raw;
-    } catch (InvalidProtocolBufferException e) {
-      return Any.getDefaultInstance();
-    }
   }
 
   private static Set<String> names(TypeState<?> st) {

@@ -8,6 +8,7 @@ import dev.sluice.config.SocketAddressConfig;
 import dev.sluice.xds.resource.AddressDecoder;
 import dev.sluice.xds.resource.ClusterReference;
 import dev.sluice.xds.resource.DecodeContext;
+import dev.sluice.xds.resource.SecretDecoder;
 import dev.sluice.xds.transport.AdsResource;
 import dev.sluice.xds.transport.AdsResponse;
 import java.util.ArrayList;
@@ -104,6 +105,9 @@ final class ResponseProcessor {
       for (String warning : ctx.warnings()) {
         LOG.debug("{}", warning);
       }
+      for (String notice : ctx.notices()) {
+        LOG.warn("{}", notice);
+      }
       if (ctx.hasErrors()) {
         errorsByName.put(name, new ArrayList<>(ctx.errors()));
         rejectedRaw.put(name, any);
@@ -178,9 +182,10 @@ final class ResponseProcessor {
   }
 
   /**
-   * xDS may add listeners and clusters but not replace static ones (Envoy refuses the same), and
-   * a route table that asks for its clusters to be validated (inline route configurations do by
-   * default) must name clusters that exist.
+   * xDS may add listeners and clusters but not replace static ones (Envoy refuses the same), a
+   * route table that asks for its clusters to be validated (inline route configurations do by
+   * default) and a TCP proxy must name clusters that exist, and a TLS context without
+   * {@code sds_config} must name a static secret.
    */
   private static void checkAgainstEnvironment(ResourceKind kind, String name, DecodeContext ctx,
       DecodeEnvironment env) {
@@ -195,6 +200,7 @@ final class ResponseProcessor {
         ctx.error(ref.path(), "unknown cluster '" + ref.cluster() + "': no static or CDS cluster of that name exists");
       }
     }
+    SecretDecoder.checkReferences(ctx, env.staticSecrets().keySet(), env.staticSecrets());
   }
 
   /**

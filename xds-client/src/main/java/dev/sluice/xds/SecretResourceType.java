@@ -3,14 +3,14 @@ package dev.sluice.xds;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import dev.sluice.config.SecretConfig;
 import dev.sluice.xds.resource.DecodeContext;
 import dev.sluice.xds.resource.SecretDecoder;
-import dev.sluice.xds.resource.TlsSecret;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import java.util.Optional;
 
-/** SDS: secrets, held for the TLS layer. */
-final class SecretResourceType implements XdsResourceType<TlsSecret> {
+/** SDS: secrets, which the listeners and clusters that name them wait for, carried in every snapshot. */
+final class SecretResourceType implements XdsResourceType<SecretConfig> {
   @Override
   public ResourceKind kind() {
     return ResourceKind.SECRET;
@@ -27,7 +27,7 @@ final class SecretResourceType implements XdsResourceType<TlsSecret> {
   }
 
   @Override
-  public Optional<TlsSecret> decode(Message resource, DecodeContext ctx) {
+  public Optional<SecretConfig> decode(Message resource, DecodeContext ctx) {
     return SecretDecoder.decode((Secret) resource, "", ctx);
   }
 }

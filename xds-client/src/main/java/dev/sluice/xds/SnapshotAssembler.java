@@ -5,6 +5,7 @@ import dev.sluice.config.ListenerConfig;
 import dev.sluice.config.RouteConfig;
 import dev.sluice.xds.resource.EndpointAssignment;
 import dev.sluice.xds.resource.RdsReference;
+import dev.sluice.xds.resource.SecretReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,34 +14,51 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
- * Resolves LDS → RDS and CDS → EDS into the listeners and clusters of one consistent snapshot.
+ * Resolves LDS → RDS and CDS → EDS into the listeners and clusters of one consistent snapshot, and
+ * collects the secrets they (and the static resources) fetch over ADS.
  *
  * <p>Warming follows Envoy (xds_protocol, "Resource warming"): a listener is served only once the
- * route configurations it names are known, a cluster only once its endpoints are. While a changed
+ * route configurations it names are known, a cluster only once its endpoints are, and either only
+ * once the secrets its TLS contexts fetch over ADS have arrived or timed out. While a changed
  * listener or cluster warms, the version already in service keeps serving, so an update never
  * leaves a gap; a new one simply appears when it is ready. Removal is immediate.
  */
 final class SnapshotAssembler {
   private final List<ListenerConfig> staticListeners;
   private final List<ClusterConfig> staticClusters;
+  private final Set<String> staticAdsSecrets;
   // The version of each dynamic listener and cluster in service.
   private final Map<String, HeldResource<LdsListener>> servingListeners = new TreeMap<>();
   private final Map<String, HeldResource<CdsCluster>> servingClusters = new TreeMap<>();
 
-  SnapshotAssembler(List<ListenerConfig> staticListeners, List<ClusterConfig> staticClusters) {
+  /**
+   * {@code staticSecretNames} tells the static resources' references to bootstrap secrets from
+   * those over ADS, which the decoders keep apart by name.
+   */
+  SnapshotAssembler(List<ListenerConfig> staticListeners, List<ClusterConfig> staticClusters,
+      Set<String> staticSecretNames) {
     this.staticListeners = List.copyOf(staticListeners);
     this.staticClusters = List.copyOf(staticClusters);
+    Set<String> ads = new TreeSet<>(SecretNames.of(staticListeners, staticClusters));
+    ads.removeAll(staticSecretNames);
+    this.staticAdsSecrets = Set.copyOf(ads);
   }
 
+  /**
+   * {@code secretSettled} says whether an ADS secret has arrived or is known to be absent; static
+   * listeners and clusters never wait for one.
+   */
   Assembly assemble(Map<String, HeldResource<LdsListener>> listeners, Function<String, Optional<RouteConfig>> routes,
-      Map<String, HeldResource<CdsCluster>> clusters, Function<String, Optional<EndpointAssignment>> endpoints) {
+      Map<String, HeldResource<CdsCluster>> clusters, Function<String, Optional<EndpointAssignment>> endpoints,
+      Predicate<String> secretSettled) {
     List<ListenerConfig> outListeners = new ArrayList<>(staticListeners);
     Set<String> warmingListeners = new TreeSet<>();
     servingListeners.keySet().retainAll(listeners.keySet());
     for (HeldResource<LdsListener> latest : listeners.values()) {
-      Optional<ListenerConfig> resolved = latest.value().resolve(routes);
+      Optional<ListenerConfig> resolved = latest.value().resolve(routes, secretSettled);
       if (resolved.isPresent()) {
         servingListeners.put(latest.name(), latest);
         outListeners.add(resolved.get());
@@ -48,7 +66,8 @@ final class SnapshotAssembler {
       }
       warmingListeners.add(latest.name());
       HeldResource<LdsListener> serving = servingListeners.get(latest.name());
-      Optional<ListenerConfig> previous = serving == null ? Optional.empty() : serving.value().resolve(routes);
+      Optional<ListenerConfig> previous =
+          serving == null ? Optional.empty() : serving.value().resolve(routes, secretSettled);
       if (previous.isPresent()) {
         outListeners.add(previous.get());
       } else {
@@ -59,7 +78,7 @@ final class SnapshotAssembler {
     Set<String> warmingClusters = new TreeSet<>();
     servingClusters.keySet().retainAll(clusters.keySet());
     for (HeldResource<CdsCluster> latest : clusters.values()) {
-      Optional<ClusterConfig> resolved = latest.value().resolve(endpoints);
+      Optional<ClusterConfig> resolved = latest.value().resolve(endpoints, secretSettled);
       if (resolved.isPresent()) {
         servingClusters.put(latest.name(), latest);
         outClusters.add(resolved.get());
@@ -67,7 +86,8 @@ final class SnapshotAssembler {
       }
       warmingClusters.add(latest.name());
       HeldResource<CdsCluster> serving = servingClusters.get(latest.name());
-      Optional<ClusterConfig> previous = serving == null ? Optional.empty() : serving.value().resolve(endpoints);
+      Optional<ClusterConfig> previous =
+          serving == null ? Optional.empty() : serving.value().resolve(endpoints, secretSettled);
       if (previous.isPresent()) {
         outClusters.add(previous.get());
       } else {
@@ -75,7 +95,7 @@ final class SnapshotAssembler {
       }
     }
     return new Assembly(outListeners, outClusters, warmingListeners, warmingClusters,
-        routeConfigNames(listeners), endpointNames(clusters));
+        routeConfigNames(listeners), endpointNames(clusters), secretNames(listeners, clusters));
   }
 
   /** The listener in service under {@code name}, which differs from the latest while that warms. */
@@ -100,6 +120,26 @@ final class SnapshotAssembler {
     latest.values().forEach(h -> h.value().eds().ifPresent(e -> names.add(e.resourceName())));
     servingClusters.values().forEach(h -> h.value().eds().ifPresent(e -> names.add(e.resourceName())));
     return names;
+  }
+
+  private Set<String> secretNames(Map<String, HeldResource<LdsListener>> listeners,
+      Map<String, HeldResource<CdsCluster>> clusters) {
+    Set<String> names = new TreeSet<>(staticAdsSecrets);
+    for (SecretReference r : secretReferences(listeners, clusters)) {
+      names.add(r.name());
+    }
+    return names;
+  }
+
+  /** The ADS secret references of the latest and the serving listeners and clusters. */
+  List<SecretReference> secretReferences(Map<String, HeldResource<LdsListener>> listeners,
+      Map<String, HeldResource<CdsCluster>> clusters) {
+    List<SecretReference> out = new ArrayList<>();
+    listeners.values().forEach(h -> out.addAll(h.value().adsSecrets()));
+    servingListeners.values().forEach(h -> out.addAll(h.value().adsSecrets()));
+    clusters.values().forEach(h -> out.addAll(h.value().adsSecrets()));
+    servingClusters.values().forEach(h -> out.addAll(h.value().adsSecrets()));
+    return out;
   }
 
   /** The reference that gives {@code routeConfigName} its stat prefix and fetch timeout, if any. */

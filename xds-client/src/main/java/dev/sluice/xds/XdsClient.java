@@ -1,7 +1,7 @@
 package dev.sluice.xds;
 
+import dev.sluice.config.SecretConfig;
 import dev.sluice.snapshot.ConfigSnapshot;
-import dev.sluice.xds.resource.TlsSecret;
 import dev.sluice.xds.transport.AdsTransport;
 import java.time.Duration;
 import java.util.Map;
@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * An ADS client (state of the world or incremental) that turns what a management server sends
  * into complete, consistent {@link ConfigSnapshot}s: listeners with their RDS routes in place,
- * clusters with their EDS endpoints, plus the static resources of the bootstrap.
+ * clusters with their EDS endpoints, the secrets their TLS contexts name, plus the static
+ * resources of the bootstrap.
  *
  * <p>All state lives on one thread of the client's own; snapshots are handed to the
  * {@link SnapshotWatcher} there. The other methods may be called from any thread.
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * XdsClient xds = XdsClient.start(
  *     XdsClientOptions.builder(loaded.xds().orElseThrow(), node)
- *         .staticResources(config.listeners(), config.clusters())
+ *         .staticResources(config)
  *         .stats(stats)
  *         .configCache(dir)
  *         .build(),
@@ -93,8 +94,11 @@ public final class XdsClient implements AutoCloseable {
     return session.current();
   }
 
-  /** The SDS secrets held, by name. */
-  public Map<String, TlsSecret> secrets() {
+  /**
+   * The secrets held from SDS over ADS, by name. Every published snapshot carries them with the
+   * bootstrap's static secrets in {@link ConfigSnapshot#secrets()}.
+   */
+  public Map<String, SecretConfig> secrets() {
     return session.secrets();
   }
 

@@ -2,14 +2,17 @@ package dev.sluice.xds;
 
 import dev.sluice.common.RandomSource;
 import dev.sluice.common.Ticker;
+import dev.sluice.config.BootstrapConfig;
 import dev.sluice.config.ClusterConfig;
 import dev.sluice.config.ListenerConfig;
 import dev.sluice.config.NodeConfig;
+import dev.sluice.config.SecretConfig;
 import dev.sluice.stats.StatsRegistry;
 import dev.sluice.xds.resource.XdsServerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -21,7 +24,9 @@ import java.util.Set;
  * @param node the node identity sent on the stream
  * @param staticListeners listeners of the bootstrap, part of every snapshot
  * @param staticClusters clusters of the bootstrap, part of every snapshot
- * @param secretNames SDS secrets to fetch and hold
+ * @param staticSecrets secrets of the bootstrap, part of every snapshot; a TLS context's secret
+ *     name not among them is fetched over ADS
+ * @param secretNames SDS secrets to fetch and hold beyond those the TLS contexts name
  * @param stats where the client's stats go
  * @param ticker the clock for update times
  * @param random the source of reconnect jitter
@@ -35,6 +40,7 @@ public record XdsClientOptions(
     NodeConfig node,
     List<ListenerConfig> staticListeners,
     List<ClusterConfig> staticClusters,
+    Map<String, SecretConfig> staticSecrets,
     Set<String> secretNames,
     StatsRegistry stats,
     Ticker ticker,
@@ -50,6 +56,7 @@ public record XdsClientOptions(
     Objects.requireNonNull(node, "node");
     staticListeners = List.copyOf(staticListeners);
     staticClusters = List.copyOf(staticClusters);
+    staticSecrets = Map.copyOf(staticSecrets);
     secretNames = Set.copyOf(secretNames);
     Objects.requireNonNull(stats, "stats");
     Objects.requireNonNull(ticker, "ticker");
@@ -71,6 +78,7 @@ public record XdsClientOptions(
     private final NodeConfig node;
     private List<ListenerConfig> staticListeners = List.of();
     private List<ClusterConfig> staticClusters = List.of();
+    private Map<String, SecretConfig> staticSecrets = Map.of();
     private Set<String> secretNames = Set.of();
     private StatsRegistry stats = new StatsRegistry();
     private Ticker ticker = Ticker.SYSTEM;
@@ -87,6 +95,16 @@ public record XdsClientOptions(
     public Builder staticResources(List<ListenerConfig> listeners, List<ClusterConfig> clusters) {
       this.staticListeners = listeners;
       this.staticClusters = clusters;
+      return this;
+    }
+
+    /** The static listeners, clusters and secrets of {@code bootstrap}. */
+    public Builder staticResources(BootstrapConfig bootstrap) {
+      return staticResources(bootstrap.listeners(), bootstrap.clusters()).staticSecrets(bootstrap.secrets());
+    }
+
+    public Builder staticSecrets(Map<String, SecretConfig> secrets) {
+      this.staticSecrets = secrets;
       return this;
     }
 
@@ -126,8 +144,8 @@ public record XdsClientOptions(
     }
 
     public XdsClientOptions build() {
-      return new XdsClientOptions(server, node, staticListeners, staticClusters, secretNames, stats, ticker, random,
-          configCacheDir, configCacheFilesKept, configCacheFallbackAfter);
+      return new XdsClientOptions(server, node, staticListeners, staticClusters, staticSecrets, secretNames, stats,
+          ticker, random, configCacheDir, configCacheFilesKept, configCacheFallbackAfter);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.xds;
 
+import static dev.sluice.xds.TestResources.certificate;
 import static dev.sluice.xds.TestResources.edsCluster;
 import static dev.sluice.xds.TestResources.endpoints;
 import static dev.sluice.xds.TestResources.endpointsOf;
@@ -7,25 +8,49 @@ import static dev.sluice.xds.TestResources.firstRouteCluster;
 import static dev.sluice.xds.TestResources.firstRoutePrefix;
 import static dev.sluice.xds.TestResources.hasListener;
 import static dev.sluice.xds.TestResources.listener;
+import static dev.sluice.xds.TestResources.listenerNamed;
+import static dev.sluice.xds.TestResources.privateKeyOf;
 import static dev.sluice.xds.TestResources.regexRoute;
 import static dev.sluice.xds.TestResources.route;
 import static dev.sluice.xds.TestResources.routesOf;
 import static dev.sluice.xds.TestResources.snapshot;
+import static dev.sluice.xds.TestResources.tcpListener;
+import static dev.sluice.xds.TestResources.tlsCluster;
+import static dev.sluice.xds.TestResources.tlsListener;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import dev.sluice.config.ClusterConfig;
+import dev.sluice.config.CommonTlsConfig;
+import dev.sluice.config.DataSource;
+import dev.sluice.config.DownstreamTlsConfig;
 import dev.sluice.config.EndpointConfig;
+import dev.sluice.config.FilterChainConfig;
+import dev.sluice.config.FilterChainMatchConfig;
+import dev.sluice.config.ListenerConfig;
 import dev.sluice.config.NodeConfig;
+import dev.sluice.config.SecretConfig;
 import dev.sluice.config.SocketAddressConfig;
+import dev.sluice.config.TcpProxyConfig;
+import dev.sluice.config.TlsCertificateConfig;
+import dev.sluice.config.TlsParamsConfig;
 import dev.sluice.snapshot.ConfigSnapshot;
 import dev.sluice.stats.StatsRegistry;
 import dev.sluice.xds.resource.XdsServerConfig;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
-import io.envoyproxy.envoy.config.core.v3.DataSource;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
+import io.envoyproxy.envoy.config.core.v3.ConfigSource;
+import io.envoyproxy.envoy.config.core.v3.TransportSocket;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.filters.http.lua.v3.Lua;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SdsSecretConfig;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
 import java.nio.file.Files;
@@ -49,6 +74,7 @@ abstract class AdsProtocolTest {
   static final String LDS = "type.googleapis.com/envoy.config.listener.v3.Listener";
   static final String RDS = "type.googleapis.com/envoy.config.route.v3.RouteConfiguration";
   static final String EDS = "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment";
+  static final String SDS = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret";
   static final ClusterConfig STATIC_CLUSTER =
       ClusterConfig.ofStatic("xds_cluster", List.of(EndpointConfig.of("127.0.0.1", 18000)));
 
@@ -65,11 +91,19 @@ abstract class AdsProtocolTest {
   /** Waits until the client has acknowledged {@code typeUrl} at {@code version}. */
   abstract void awaitAck(String typeUrl, String version) throws InterruptedException;
 
-  /** Waits until the client no longer asks for route configuration {@code name}. */
-  abstract void awaitRdsUnsubscribed(String name) throws InterruptedException;
+  /** Waits until the client no longer asks for {@code name} of the named type {@code typeUrl}. */
+  abstract void awaitUnsubscribed(String typeUrl, String name) throws InterruptedException;
 
-  /** Waits until the client has asked for route configuration {@code name}. */
-  abstract void awaitRdsSubscribed(String name) throws InterruptedException;
+  /** Waits until the client has asked for {@code name} of the named type {@code typeUrl}. */
+  abstract void awaitSubscribed(String typeUrl, String name) throws InterruptedException;
+
+  void awaitRdsUnsubscribed(String name) throws InterruptedException {
+    awaitUnsubscribed(RDS, name);
+  }
+
+  void awaitRdsSubscribed(String name) throws InterruptedException {
+    awaitSubscribed(RDS, name);
+  }
 
   /** Checks the first request of a resumed stream: what it says the client already holds. */
   abstract void assertResumption(int requestsBeforeRestart) throws InterruptedException;
@@ -350,8 +384,10 @@ abstract class AdsProtocolTest {
   @Test
   void secretsAreFetchedByNameAndHeldWithTheirKeysRedactedInTheDump() throws Exception {
     Secret secret = Secret.newBuilder().setName("gateway-cert").setTlsCertificate(TlsCertificate.newBuilder()
-            .setCertificateChain(DataSource.newBuilder().setInlineBytes(ByteString.copyFromUtf8("-----BEGIN CERT")))
-            .setPrivateKey(DataSource.newBuilder().setInlineString("-----BEGIN PRIVATE KEY-----secret")))
+            .setCertificateChain(io.envoyproxy.envoy.config.core.v3.DataSource.newBuilder()
+                .setInlineBytes(ByteString.copyFromUtf8("-----BEGIN CERT")))
+            .setPrivateKey(io.envoyproxy.envoy.config.core.v3.DataSource.newBuilder()
+                .setInlineString("-----BEGIN PRIVATE KEY-----secret")))
         .build();
     Snapshot withSecret = Snapshot.create(List.of(edsCluster("backend")), List.of(endpoints("backend",
         "10.0.0.1:8080")), List.of(listener("web", 10080, "web-routes")), List.of(route("web-routes", "/", "backend")),
@@ -359,10 +395,125 @@ abstract class AdsProtocolTest {
     cp.set(withSecret);
     start(options(cp.target(), Duration.ZERO).secretNames(Set.of("gateway-cert")));
     initial();
-    awaitAck("type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret", "1");
+    awaitAck(SDS, "1");
     assertThat(client.secrets()).containsKey("gateway-cert");
-    assertThat(client.secrets().get("gateway-cert").privateKeyPem()).contains("-----BEGIN PRIVATE KEY-----secret");
+    assertThat(client.secrets().get("gateway-cert").tlsCertificate().privateKey())
+        .isEqualTo(new DataSource.InlineString("-----BEGIN PRIVATE KEY-----secret"));
     assertThat(client.configDumpJson()).contains("gateway-cert").contains("[redacted]")
         .doesNotContain("PRIVATE KEY-----secret");
+  }
+
+  // ---- SDS ------------------------------------------------------------------------------------
+
+  @Test
+  void listenersAndClustersWarmUntilTheirSecretsArriveAndARotationChangesOnlyTheSecret() throws Exception {
+    SecretConfig staticCa = new SecretConfig("static-ca", null, new DataSource.InlineString("CA"));
+    List<Cluster> clusters = List.of(tlsCluster("backend", "client-cert"));
+    List<ClusterLoadAssignment> assignments = List.of(endpoints("backend", "10.0.0.1:8080"));
+    List<Listener> listeners = List.of(tlsListener("web", 10443, "web-routes", "gateway-cert"));
+    List<RouteConfiguration> routes = List.of(route("web-routes", "/", "backend"));
+    Secret clientCert = certificate("client-cert", "CLIENT-CHAIN", "CLIENT-KEY");
+    cp.set(snapshot("1", clusters, assignments, listeners, routes));
+    start(options(cp.target(), Duration.ZERO).staticSecrets(Map.of("static-ca", staticCa)));
+    awaitSubscribed(SDS, "gateway-cert");
+    awaitSubscribed(SDS, "client-cert");
+    assertThat(client.initialSnapshot()).isNotDone();
+    assertThat(client.configDumpJson()).contains("\"warming_state\"").contains("\"dynamic_warming_clusters\"");
+
+    cp.set(snapshot("2", clusters, assignments, listeners, routes,
+        List.of(certificate("gateway-cert", "CHAIN", "KEY-1"), clientCert)));
+    ConfigSnapshot first = initial();
+    assertThat(listenerNamed(first, "web").orElseThrow().filterChains().get(0).tls().commonTlsContext().certificate())
+        .isEqualTo(new TlsCertificateConfig.Sds("gateway-cert"));
+    assertThat(first.clusters().get("backend").tls().commonTlsContext().certificate())
+        .isEqualTo(new TlsCertificateConfig.Sds("client-cert"));
+    assertThat(first.secrets()).containsOnlyKeys("gateway-cert", "client-cert", "static-ca")
+        .containsEntry("static-ca", staticCa);
+    assertThat(privateKeyOf(first, "gateway-cert")).isEqualTo(new DataSource.InlineString("KEY-1"));
+    assertThat(stats.counterValues()).containsEntry("sds.gateway-cert.update_success", 1L);
+
+    int published = watcher.size();
+    cp.set(snapshot("3", clusters, assignments, listeners, routes,
+        List.of(certificate("gateway-cert", "CHAIN", "KEY-2"), clientCert)));
+    ConfigSnapshot rotated = watcher.await(published,
+        s -> new DataSource.InlineString("KEY-2").equals(privateKeyOf(s, "gateway-cert")), WAIT);
+    assertThat(rotated.listeners()).isEqualTo(first.listeners());
+    assertThat(rotated.clusters()).isEqualTo(first.clusters());
+    assertThat(rotated.secrets()).containsEntry("client-cert", first.secrets().get("client-cert"));
+    assertThat(client.configDumpJson()).contains("gateway-cert").doesNotContain("KEY-2").doesNotContain("CLIENT-KEY");
+  }
+
+  @Test
+  void secretsNothingReferencesAreUnsubscribedAndLeaveTheSnapshot() throws Exception {
+    List<Secret> secrets = List.of(certificate("cert-a", "A", "KEY-A"), certificate("cert-b", "B", "KEY-B"));
+    cp.set(snapshot("1", List.of(edsCluster("backend")), List.of(endpoints("backend", "10.0.0.1:8080")),
+        List.of(tlsListener("web", 10443, "web-routes", "cert-a")), List.of(route("web-routes", "/", "backend")),
+        secrets));
+    start(options(cp.target(), Duration.ZERO));
+    assertThat(initial().secrets()).containsOnlyKeys("cert-a");
+
+    cp.set(snapshot("2", List.of(edsCluster("backend")), List.of(endpoints("backend", "10.0.0.1:8080")),
+        List.of(tlsListener("web", 10443, "web-routes", "cert-b")), List.of(route("web-routes", "/", "backend")),
+        secrets));
+    ConfigSnapshot moved = next(s -> s.secrets().containsKey("cert-b"));
+    assertThat(moved.secrets()).containsOnlyKeys("cert-b");
+    assertThat(listenerNamed(moved, "web").orElseThrow().filterChains().get(0).tls().commonTlsContext()
+        .certificate()).isEqualTo(new TlsCertificateConfig.Sds("cert-b"));
+    awaitUnsubscribed(SDS, "cert-a");
+    assertThat(client.secrets()).containsOnlyKeys("cert-b");
+  }
+
+  @Test
+  void aListenerWhoseSecretNeverComesIsServedAfterTheSecretsInitialFetchTimeout() throws Exception {
+    ConfigSource sds = ConfigSource.newBuilder().setAds(AggregatedConfigSource.getDefaultInstance())
+        .setInitialFetchTimeout(com.google.protobuf.Duration.newBuilder().setNanos(200_000_000)).build();
+    cp.set(snapshot("1", List.of(edsCluster("backend")), List.of(endpoints("backend", "10.0.0.1:8080")),
+        List.of(tlsListener("web", 10443, "web-routes", "late-cert", sds)),
+        List.of(route("web-routes", "/", "backend"))));
+    start(options(cp.target(), Duration.ZERO));
+    ConfigSnapshot s = initial();
+    assertThat(hasListener(s, "web")).isTrue();
+    assertThat(s.secrets()).doesNotContainKey("late-cert");
+    assertThat(stats.counterValues()).containsEntry("sds.late-cert.init_fetch_timeout", 1L);
+    assertThat(client.configDumpJson()).contains("DOES_NOT_EXIST");
+  }
+
+  @Test
+  void unknownStaticSecretsAndTcpProxyClustersAreNackedAsInTheBootstrap() throws Exception {
+    cp.set(web("1", "/", "10.0.0.1:8080"));
+    start(options(cp.target(), Duration.ZERO));
+    ConfigSnapshot before = initial();
+
+    Listener plain = listener("tls", 10443, "web-routes");
+    // Without sds_config the reference names a static secret, and there is none.
+    Listener staticRef = plain.toBuilder().setFilterChains(0, plain.getFilterChains(0).toBuilder()
+        .setTransportSocket(TransportSocket.newBuilder().setName("envoy.transport_sockets.tls").setTypedConfig(
+            Any.pack(DownstreamTlsContext.newBuilder().setCommonTlsContext(CommonTlsContext.newBuilder()
+                .addTlsCertificateSdsSecretConfigs(SdsSecretConfig.newBuilder().setName("no-such-secret")))
+                .build())))).build();
+    cp.set(snapshot("2", List.of(edsCluster("backend")), List.of(endpoints("backend", "10.0.0.1:8080")),
+        List.of(listener("web", 10080, "web-routes"), staticRef, tcpListener("tcp", 10090, "ghost")),
+        List.of(route("web-routes", "/", "backend"))));
+    awaitNack(LDS, "Listener 'tcp': filter_chains[0].filters[0].typed_config.cluster: unknown cluster 'ghost': no"
+        + " static or CDS cluster of that name exists");
+    awaitNack(LDS, "Listener 'tls': filter_chains[0].transport_socket.typed_config.common_tls_context"
+        + ".tls_certificate_sds_secret_configs[0].name: unknown static secret 'no-such-secret': no secret of that"
+        + " name is defined in static_resources.secrets");
+    assertThat(client.currentSnapshot()).contains(before);
+  }
+
+  @Test
+  void secretsThatStaticListenersFetchOverAdsAreSubscribedToo() throws Exception {
+    ListenerConfig edge = new ListenerConfig("edge", new SocketAddressConfig("127.0.0.1", 10444), List.of(
+        new FilterChainConfig("tls", FilterChainMatchConfig.ANY, DownstreamTlsConfig.of(new CommonTlsConfig(
+            TlsParamsConfig.DEFAULT, List.of(new TlsCertificateConfig.Sds("edge-cert")), null, List.of())),
+            TcpProxyConfig.to("edge", "xds_cluster"))));
+    cp.set(snapshot("1", List.of(edsCluster("backend")), List.of(endpoints("backend", "10.0.0.1:8080")),
+        List.of(listener("web", 10080, "web-routes")), List.of(route("web-routes", "/", "backend")),
+        List.of(certificate("edge-cert", "EDGE", "EDGE-KEY"))));
+    start(options(cp.target(), Duration.ZERO).staticResources(List.of(edge), List.of(STATIC_CLUSTER)));
+    awaitSubscribed(SDS, "edge-cert");
+    ConfigSnapshot s = next(snapshot -> snapshot.secrets().containsKey("edge-cert"));
+    assertThat(s.listeners()).contains(edge);
   }
 }

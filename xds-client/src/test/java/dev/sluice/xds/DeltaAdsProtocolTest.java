@@ -26,16 +26,17 @@ class DeltaAdsProtocolTest extends AdsProtocolTest {
   }
 
   @Override
-  void awaitRdsUnsubscribed(String name) throws InterruptedException {
-    DeltaDiscoveryRequest r = cp.awaitDeltaRequest(q -> q.getTypeUrl().equals(RDS)
+  void awaitUnsubscribed(String typeUrl, String name) throws InterruptedException {
+    DeltaDiscoveryRequest r = cp.awaitDeltaRequest(q -> q.getTypeUrl().equals(typeUrl)
         && q.getResourceNamesUnsubscribeList().contains(name), WAIT);
     // Subscription changes are spontaneous requests, without a nonce.
     assertThat(r.getResponseNonce()).isEmpty();
   }
 
   @Override
-  void awaitRdsSubscribed(String name) throws InterruptedException {
-    cp.awaitDeltaRequest(r -> r.getTypeUrl().equals(RDS) && r.getResourceNamesSubscribeList().contains(name), WAIT);
+  void awaitSubscribed(String typeUrl, String name) throws InterruptedException {
+    cp.awaitDeltaRequest(r -> r.getTypeUrl().equals(typeUrl) && r.getResourceNamesSubscribeList().contains(name),
+        WAIT);
   }
 
   @Override

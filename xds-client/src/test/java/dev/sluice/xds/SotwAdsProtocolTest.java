@@ -28,14 +28,14 @@ class SotwAdsProtocolTest extends AdsProtocolTest {
   }
 
   @Override
-  void awaitRdsUnsubscribed(String name) throws InterruptedException {
-    cp.awaitRequest(r -> r.getTypeUrl().equals(RDS) && !r.getResourceNamesList().isEmpty()
+  void awaitUnsubscribed(String typeUrl, String name) throws InterruptedException {
+    cp.awaitRequest(r -> r.getTypeUrl().equals(typeUrl) && !r.getResourceNamesList().isEmpty()
         && !r.getResourceNamesList().contains(name), WAIT);
   }
 
   @Override
-  void awaitRdsSubscribed(String name) throws InterruptedException {
-    cp.awaitRequest(r -> r.getTypeUrl().equals(RDS) && r.getResourceNamesList().contains(name), WAIT);
+  void awaitSubscribed(String typeUrl, String name) throws InterruptedException {
+    cp.awaitRequest(r -> r.getTypeUrl().equals(typeUrl) && r.getResourceNamesList().contains(name), WAIT);
   }
 
   @Override

@@ -10,6 +10,7 @@ import dev.sluice.config.ListenerConfig;
 import dev.sluice.config.PathMatchConfig;
 import dev.sluice.config.RouteActionConfig;
 import dev.sluice.config.RouteConfig;
+import dev.sluice.config.SecretConfig;
 import dev.sluice.config.SocketAddressConfig;
 import dev.sluice.snapshot.ConfigSnapshot;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
@@ -17,7 +18,9 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
+import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.core.v3.TransportSocket;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
@@ -34,6 +37,13 @@ import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
+import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SdsSecretConfig;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
 import java.util.List;
 import java.util.Optional;
@@ -69,6 +79,53 @@ final class TestResources {
             .setName("envoy.filters.network.http_connection_manager")
             .setTypedConfig(Any.pack(hcm.build()))))
         .build();
+  }
+
+  /** {@link #listener} terminating TLS with the certificate of SDS secret {@code certificate}, fetched over ADS. */
+  static Listener tlsListener(String name, int port, String routeConfig, String certificate) {
+    return tlsListener(name, port, routeConfig, certificate, ads());
+  }
+
+  /** {@link #listener} terminating TLS with the certificate of SDS secret {@code certificate} from {@code sds}. */
+  static Listener tlsListener(String name, int port, String routeConfig, String certificate, ConfigSource sds) {
+    Listener plain = listener(name, port, routeConfig);
+    return plain.toBuilder().setFilterChains(0, plain.getFilterChains(0).toBuilder()
+        .setTransportSocket(tls(DownstreamTlsContext.newBuilder()
+            .setCommonTlsContext(sdsCertificate(certificate, sds)).build()))).build();
+  }
+
+  /** {@link #edsCluster} presenting the client certificate of SDS secret {@code certificate}, fetched over ADS. */
+  static Cluster tlsCluster(String name, String certificate) {
+    return edsCluster(name).toBuilder().setTransportSocket(tls(UpstreamTlsContext.newBuilder()
+        .setCommonTlsContext(sdsCertificate(certificate, ads())).build())).build();
+  }
+
+  /** A listener on {@code port} whose TCP proxy sends every connection to {@code cluster}. */
+  static Listener tcpListener(String name, int port, String cluster) {
+    return Listener.newBuilder()
+        .setName(name)
+        .setAddress(address("127.0.0.1", port))
+        .addFilterChains(FilterChain.newBuilder().addFilters(Filter.newBuilder()
+            .setName("envoy.filters.network.tcp_proxy")
+            .setTypedConfig(Any.pack(TcpProxy.newBuilder().setStatPrefix(name).setCluster(cluster).build()))))
+        .build();
+  }
+
+  private static CommonTlsContext sdsCertificate(String secret, ConfigSource sds) {
+    return CommonTlsContext.newBuilder().addTlsCertificateSdsSecretConfigs(
+        SdsSecretConfig.newBuilder().setName(secret).setSdsConfig(sds)).build();
+  }
+
+  private static TransportSocket tls(com.google.protobuf.Message context) {
+    return TransportSocket.newBuilder().setName("envoy.transport_sockets.tls").setTypedConfig(Any.pack(context))
+        .build();
+  }
+
+  /** A certificate secret whose chain and key are the given text. */
+  static Secret certificate(String name, String chain, String key) {
+    return Secret.newBuilder().setName(name).setTlsCertificate(TlsCertificate.newBuilder()
+        .setCertificateChain(DataSource.newBuilder().setInlineString(chain))
+        .setPrivateKey(DataSource.newBuilder().setInlineString(key))).build();
   }
 
   static RouteConfiguration route(String name, String prefix, String cluster) {
@@ -115,7 +172,18 @@ final class TestResources {
 
   static Snapshot snapshot(String version, List<Cluster> clusters, List<ClusterLoadAssignment> endpoints,
       List<Listener> listeners, List<RouteConfiguration> routes) {
-    return Snapshot.create(clusters, endpoints, listeners, routes, List.of(), version);
+    return snapshot(version, clusters, endpoints, listeners, routes, List.of());
+  }
+
+  static Snapshot snapshot(String version, List<Cluster> clusters, List<ClusterLoadAssignment> endpoints,
+      List<Listener> listeners, List<RouteConfiguration> routes, List<Secret> secrets) {
+    return Snapshot.create(clusters, endpoints, listeners, routes, secrets, version);
+  }
+
+  /** The private key of the certificate secret {@code name} in {@code s}, or null. */
+  static dev.sluice.config.DataSource privateKeyOf(ConfigSnapshot s, String name) {
+    SecretConfig secret = s.secrets().get(name);
+    return secret == null || secret.tlsCertificate() == null ? null : secret.tlsCertificate().privateKey();
   }
 
   // ---- reading published snapshots

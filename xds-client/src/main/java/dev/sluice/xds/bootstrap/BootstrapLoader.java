@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import dev.sluice.config.BootstrapConfig;
 import dev.sluice.xds.internal.EnvoyTypeRegistry;
+import dev.sluice.xds.internal.SensitiveFields;
 import dev.sluice.xds.resource.BootstrapDecoder;
 import dev.sluice.xds.resource.DecodeContext;
 import dev.sluice.xds.resource.DecodedBootstrap;
@@ -167,15 +168,19 @@ public final class BootstrapLoader {
     for (String warning : ctx.warnings()) {
       LOG.warn("{}", warning);
     }
+    for (String notice : ctx.notices()) {
+      LOG.warn("{}", notice);
+    }
     if (config.isEmpty()) {
       throw new ConfigException(ctx.errors());
     }
     try {
       // Envoy's /config_dump keeps proto field names (snake_case); tools accept either spelling.
+      // Inline keys of static secrets and TLS contexts are redacted, as Envoy redacts them.
       String dump = JsonFormat.printer()
           .usingTypeRegistry(EnvoyTypeRegistry.get())
           .preservingProtoFieldNames()
-          .print(bootstrap);
+          .print(SensitiveFields.redact(bootstrap));
       return new LoadedBootstrap(config.get().config(), dump, config.get().xds());
     } catch (InvalidProtocolBufferException e) {
       throw new ConfigException(List.of(origin + ": cannot render the bootstrap for /config_dump: " + e.getMessage()));

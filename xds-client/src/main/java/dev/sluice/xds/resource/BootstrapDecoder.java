@@ -9,12 +9,14 @@ import dev.sluice.config.BootstrapConfig;
 import dev.sluice.config.ClusterConfig;
 import dev.sluice.config.ListenerConfig;
 import dev.sluice.config.NodeConfig;
+import dev.sluice.config.SecretConfig;
 import dev.sluice.config.SocketAddressConfig;
 import io.envoyproxy.envoy.config.bootstrap.v3.Admin;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,14 +28,15 @@ import java.util.Set;
 
 /**
  * Decodes a whole {@code Bootstrap}: node, admin, static resources and the ADS server of
- * {@code dynamic_resources}, then the checks that span
- * resources — unique listener and cluster names, one listener per address, and routes that name
- * only defined clusters (Envoy's {@code validate_clusters} for static route tables).
+ * {@code dynamic_resources}, then the checks that span resources — unique listener, cluster and
+ * secret names, one listener per address, routes and TCP proxies that name only defined clusters
+ * (Envoy's {@code validate_clusters} for static route tables), and TLS contexts that name only
+ * defined static secrets, or secrets over ADS when there is an ADS server.
  */
 public final class BootstrapDecoder {
   private static final Set<String> BOOTSTRAP_FIELDS = Set.of("node", "static_resources", "admin",
       "dynamic_resources");
-  private static final Set<String> STATIC_RESOURCES_FIELDS = Set.of("listeners", "clusters");
+  private static final Set<String> STATIC_RESOURCES_FIELDS = Set.of("listeners", "clusters", "secrets");
   private static final Set<String> NODE_FIELDS = Set.of("id", "cluster", "metadata");
   private static final Set<String> ADMIN_FIELDS = Set.of("address");
 
@@ -52,12 +55,49 @@ public final class BootstrapDecoder {
     Optional<String> adsCluster = DynamicResourcesDecoder.adsClusterName(bootstrap);
     List<ClusterConfig> clusters =
         clusters(resources.getClustersList(), "static_resources.clusters", adsCluster.orElse(null), ctx);
+    Map<String, SecretConfig> secrets = secrets(resources.getSecretsList(), "static_resources.secrets", ctx);
     checkClusterReferences(resources.getClustersList(), ctx);
     Optional<XdsServerConfig> xds = DynamicResourcesDecoder.decode(bootstrap, ctx);
+    checkSecretReferences(resources.getSecretsList(), secrets, bootstrap.getDynamicResources().hasAdsConfig(), ctx);
     if (ctx.errorCount() != before) {
       return Optional.empty();
     }
-    return Optional.of(new DecodedBootstrap(new BootstrapConfig(node, admin, listeners, clusters), xds));
+    return Optional.of(new DecodedBootstrap(new BootstrapConfig(node, admin, listeners, clusters, secrets), xds));
+  }
+
+  private static Map<String, SecretConfig> secrets(List<Secret> protos, String path, DecodeContext ctx) {
+    Map<String, SecretConfig> out = new LinkedHashMap<>();
+    Map<String, String> names = new HashMap<>();
+    for (int i = 0; i < protos.size(); i++) {
+      String sPath = FieldPath.element(path, i);
+      String name = protos.get(i).getName();
+      String first = name.isEmpty() ? null : names.putIfAbsent(name, sPath);
+      if (first != null) {
+        ctx.error(FieldPath.child(sPath, "name"), "duplicate secret name '" + name + "' (first at " + first + ")");
+        continue;
+      }
+      SecretDecoder.decode(protos.get(i), sPath, ctx).ifPresent(secret -> out.put(secret.name(), secret));
+    }
+    return out;
+  }
+
+  /**
+   * Static references must name a static secret; references over ADS need an ADS server. Secrets
+   * that failed to decode count as defined, as clusters do.
+   */
+  private static void checkSecretReferences(List<Secret> protos, Map<String, SecretConfig> decoded, boolean ads,
+      DecodeContext ctx) {
+    Set<String> defined = new HashSet<>();
+    protos.forEach(s -> defined.add(s.getName()));
+    SecretDecoder.checkReferences(ctx, defined, decoded);
+    if (!ads) {
+      for (SecretReference ref : ctx.secretReferences()) {
+        if (ref.ads()) {
+          ctx.error(ref.path(), "secret '" + ref.name() + "' is to be fetched over ADS (sds_config), but"
+              + " dynamic_resources has no ads_config");
+        }
+      }
+    }
   }
 
   private static List<ListenerConfig> listeners(List<Listener> protos, String path, DecodeContext ctx) {

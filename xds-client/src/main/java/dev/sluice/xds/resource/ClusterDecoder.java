@@ -3,6 +3,7 @@ package dev.sluice.xds.resource;
 import dev.sluice.config.ClusterConfig;
 import dev.sluice.config.EndpointConfig;
 import dev.sluice.config.SocketAddressConfig;
+import dev.sluice.config.UpstreamTlsConfig;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
@@ -18,12 +19,12 @@ import java.util.Set;
 /**
  * Decodes one Envoy {@code Cluster}: STATIC or STRICT_DNS discovery with endpoints from an inline
  * {@code load_assignment}, or (for clusters from CDS) EDS over the ADS stream; a round-robin,
- * least-request or random load balancer.
+ * least-request or random load balancer; TLS to the endpoints through {@code transport_socket}.
  */
 public final class ClusterDecoder {
   private static final Set<String> CLUSTER_FIELDS = Set.of("name", "type", "connect_timeout", "lb_policy",
       "load_assignment", "dns_refresh_rate", "common_http_protocol_options", "max_requests_per_connection",
-      "dns_lookup_family", "eds_cluster_config");
+      "dns_lookup_family", "eds_cluster_config", "transport_socket");
   private static final Set<String> EDS_CLUSTER_CONFIG_FIELDS = Set.of("eds_config", "service_name");
   private static final Set<String> PROTOCOL_OPTIONS_FIELDS = Set.of("idle_timeout", "max_requests_per_connection");
   private static final Set<String> LOAD_ASSIGNMENT_FIELDS = Set.of("cluster_name", "endpoints");
@@ -62,13 +63,16 @@ public final class ClusterDecoder {
     } else if (cluster.hasLoadAssignment() && type != null) {
       endpoints = endpoints(cluster.getLoadAssignment(), type, FieldPath.child(path, "load_assignment"), ctx);
     }
+    UpstreamTlsConfig tls = cluster.hasTransportSocket()
+        ? TlsContextDecoder.upstream(cluster.getTransportSocket(), FieldPath.child(path, "transport_socket"), ctx)
+        : null;
+    ClusterConfig.DnsLookupFamily family = dnsLookupFamily(cluster, FieldPath.child(path, "dns_lookup_family"), ctx);
     if (ctx.errorCount() != before) {
       return Optional.empty();
     }
     try {
       return Optional.of(new ClusterConfig(cluster.getName(), type, connectTimeout, lbPolicy, endpoints,
-          dnsRefreshRate, idleTimeout, maxRequests, dnsLookupFamily(cluster, FieldPath.child(path, "dns_lookup_family"),
-          ctx), null));
+          dnsRefreshRate, idleTimeout, maxRequests, family, tls));
     } catch (IllegalArgumentException e) {
       ctx.error(path, e.getMessage());
       return Optional.empty();

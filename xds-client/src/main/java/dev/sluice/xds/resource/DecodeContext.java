@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * Collects what decoding found: errors, warnings about fields that were set but are safely
- * ignored, and the cluster references that must be checked once all clusters are known.
+ * ignored, notices about configuration that is valid but cannot do what it seems to ask, and the
+ * cluster and secret references that must be checked once all clusters and secrets are known.
  *
  * <p>Decoders keep going after an error so that one pass reports every problem in a file or an
  * xDS response. Messages read {@code <origin>: <field.path>: <message>}, where the origin names
@@ -22,7 +23,9 @@ public final class DecodeContext {
   private final List<String> errors = new ArrayList<>();
   // A set: the same ignored field reached twice (e.g. through a merged overlay) is logged once.
   private final Set<String> warnings = new LinkedHashSet<>();
+  private final Set<String> notices = new LinkedHashSet<>();
   private final List<ClusterReference> clusterReferences = new ArrayList<>();
+  private final List<SecretReference> secretReferences = new ArrayList<>();
 
   /** A context for a bootstrap file, where every resource is static. */
   public DecodeContext(String origin) {
@@ -61,7 +64,20 @@ public final class DecodeContext {
     warnings.add(format(path, message));
   }
 
-  /** Records that the route field at {@code path} names {@code cluster}. */
+  /**
+   * Records something accepted (as Envoy accepts it) that cannot work as written; unlike
+   * {@link #warn}, which the ADS client logs at DEBUG on every update, it is worth a WARN log.
+   */
+  public void notice(String path, String message) {
+    notices.add(format(path, message));
+  }
+
+  /** Records that a TLS context names a secret. */
+  public void referenceSecret(SecretReference reference) {
+    secretReferences.add(reference);
+  }
+
+  /** Records that the field at {@code path} (a route or a TCP proxy) names {@code cluster}. */
   public void referenceCluster(String path, String cluster) {
     clusterReferences.add(new ClusterReference(path, cluster));
   }
@@ -83,8 +99,16 @@ public final class DecodeContext {
     return List.copyOf(warnings);
   }
 
+  public List<String> notices() {
+    return List.copyOf(notices);
+  }
+
   public List<ClusterReference> clusterReferences() {
     return List.copyOf(clusterReferences);
+  }
+
+  public List<SecretReference> secretReferences() {
+    return List.copyOf(secretReferences);
   }
 
   private String format(String path, String message) {

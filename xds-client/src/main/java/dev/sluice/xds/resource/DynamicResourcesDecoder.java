@@ -63,6 +63,12 @@ final class DynamicResourcesDecoder {
   @SuppressWarnings("deprecation") // http2_protocol_options: deprecated in v3, still in Envoy's ADS examples
   static Cluster withoutGrpcTransportOptions(Cluster cluster, String path, DecodeContext ctx) {
     Cluster.Builder b = cluster.toBuilder();
+    if (cluster.hasTransportSocket()) {
+      // Decoding it would succeed, and the channel would then speak plaintext where TLS was asked for.
+      ctx.error(FieldPath.child(path, "transport_socket"), "TLS to the ADS server is not supported yet: the ADS"
+          + " channel is plaintext");
+      b.clearTransportSocket();
+    }
     if (cluster.hasHttp2ProtocolOptions()) {
       ctx.warn(FieldPath.child(path, "http2_protocol_options"), "ignored: the ADS channel always uses HTTP/2 with"
           + " gRPC's default settings");

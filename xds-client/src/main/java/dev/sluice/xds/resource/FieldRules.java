@@ -6,6 +6,7 @@ import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import com.google.protobuf.TextFormat;
+import dev.sluice.xds.internal.SensitiveFields;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,6 +37,9 @@ final class FieldRules {
       String reason = ToleratedFields.reason(message.getDescriptorForType().getFullName(), field.getName());
       if (reason != null) {
         ctx.warn(fieldPath, "ignored by Sluice: " + reason);
+      } else if (SensitiveFields.mayHoldSensitive(field)) {
+        // Messages end up in logs and NACKs; a key or password must not.
+        ctx.error(fieldPath, "field not supported by Sluice (value not shown: it may hold key material)");
       } else {
         ctx.error(fieldPath, "field not supported by Sluice (value: "
             + shortValue(field, message.getField(field)) + ")");

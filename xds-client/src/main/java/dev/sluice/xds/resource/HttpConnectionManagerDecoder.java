@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.sluice.config.CodecType;
 import dev.sluice.config.HeaderMutations;
 import dev.sluice.config.ForwardClientCertConfig;
+import dev.sluice.config.ForwardClientCertConfig.ClientCertDetail;
 import dev.sluice.config.HttpConnectionManagerConfig;
 import dev.sluice.config.RouteConfig;
 import io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions;
@@ -13,14 +14,15 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Decodes the {@code envoy.filters.network.http_connection_manager} network filter: routes inline
- * as {@code route_config}, or (for listeners from LDS) by name through {@code rds}, and a filter
- * chain ending in the router.
+ * as {@code route_config}, or (for listeners from LDS) by name through {@code rds}, a filter
+ * chain ending in the router, and what happens to {@code x-forwarded-client-cert}.
  */
 public final class HttpConnectionManagerDecoder {
 
@@ -33,7 +35,8 @@ public final class HttpConnectionManagerDecoder {
 
   private static final Set<String> FIELDS = Set.of("codec_type", "stat_prefix", "route_config", "rds",
       "http_filters", "max_request_headers_kb", "common_http_protocol_options", "stream_idle_timeout",
-      "request_timeout", "generate_request_id");
+      "request_timeout", "generate_request_id", "forward_client_cert_details", "set_current_client_cert_details");
+  private static final Set<String> CLIENT_CERT_DETAILS_FIELDS = Set.of("subject", "cert", "chain", "dns", "uri");
   private static final Set<String> PROTOCOL_OPTIONS_FIELDS = Set.of("idle_timeout", "max_headers_count");
   private static final Set<String> RDS_FIELDS = Set.of("config_source", "route_config_name");
   private static final Set<String> HTTP_FILTER_FIELDS = Set.of("name", "typed_config", "is_optional");
@@ -76,16 +79,52 @@ public final class HttpConnectionManagerDecoder {
     Duration request = ProtoValues.nonNegative(hcm.hasRequestTimeout(), hcm.getRequestTimeout(), Duration.ZERO,
         FieldPath.child(path, "request_timeout"), ctx);
     boolean generateRequestId = !hcm.hasGenerateRequestId() || hcm.getGenerateRequestId().getValue();
+    ForwardClientCertConfig forwardClientCert = forwardClientCert(hcm, path, ctx);
     if (ctx.errorCount() != before) {
       return Optional.empty();
     }
     try {
       return Optional.of(new HttpConnectionManagerConfig(hcm.getStatPrefix(), codec, routes, maxHeadersKb,
-          maxHeadersCount, idle, streamIdle, request, generateRequestId, ForwardClientCertConfig.DEFAULT));
+          maxHeadersCount, idle, streamIdle, request, generateRequestId, forwardClientCert));
     } catch (IllegalArgumentException e) {
       ctx.error(path, e.getMessage());
       return Optional.empty();
     }
+  }
+
+  /** What happens to {@code x-forwarded-client-cert}; Envoy's default is SANITIZE. */
+  private static ForwardClientCertConfig forwardClientCert(HttpConnectionManager hcm, String path, DecodeContext ctx) {
+    ForwardClientCertConfig.ForwardClientCertDetails mode = switch (hcm.getForwardClientCertDetails()) {
+      case SANITIZE -> ForwardClientCertConfig.ForwardClientCertDetails.SANITIZE;
+      case FORWARD_ONLY -> ForwardClientCertConfig.ForwardClientCertDetails.FORWARD_ONLY;
+      case APPEND_FORWARD -> ForwardClientCertConfig.ForwardClientCertDetails.APPEND_FORWARD;
+      case SANITIZE_SET -> ForwardClientCertConfig.ForwardClientCertDetails.SANITIZE_SET;
+      case ALWAYS_FORWARD_ONLY -> ForwardClientCertConfig.ForwardClientCertDetails.ALWAYS_FORWARD_ONLY;
+      case UNRECOGNIZED -> {
+        ctx.error(FieldPath.child(path, "forward_client_cert_details"),
+            "unknown value " + hcm.getForwardClientCertDetailsValue());
+        yield ForwardClientCertConfig.ForwardClientCertDetails.SANITIZE;
+      }
+    };
+    HttpConnectionManager.SetCurrentClientCertDetails set = hcm.getSetCurrentClientCertDetails();
+    FieldRules.check(set, FieldPath.child(path, "set_current_client_cert_details"), ctx, CLIENT_CERT_DETAILS_FIELDS);
+    Set<ClientCertDetail> details = EnumSet.noneOf(ClientCertDetail.class);
+    if (set.getSubject().getValue()) {
+      details.add(ClientCertDetail.SUBJECT);
+    }
+    if (set.getCert()) {
+      details.add(ClientCertDetail.CERT);
+    }
+    if (set.getChain()) {
+      details.add(ClientCertDetail.CHAIN);
+    }
+    if (set.getDns()) {
+      details.add(ClientCertDetail.DNS);
+    }
+    if (set.getUri()) {
+      details.add(ClientCertDetail.URI);
+    }
+    return new ForwardClientCertConfig(mode, details);
   }
 
   private static CodecType codec(HttpConnectionManager hcm, String path, DecodeContext ctx) {

@@ -1,52 +1,48 @@
 package dev.sluice.xds.resource;
 
-import io.envoyproxy.envoy.config.core.v3.DataSource;
+import dev.sluice.config.DataSource;
+import dev.sluice.config.SecretConfig;
+import dev.sluice.config.TlsCertificateConfig;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Decodes an SDS {@code Secret}: a {@code tls_certificate} (chain and key) or a
- * {@code validation_context} (trusted CA), each given inline. A file name would be read on the
- * proxy's host, which a management server cannot know about, so it is refused.
+ * Decodes a {@code Secret}, from SDS or the bootstrap's {@code static_resources.secrets}: a
+ * {@code tls_certificate} (chain and key) or a {@code validation_context} (trusted CA), each a
+ * file name or inline PEM as in a TLS context. Also checks the secret references that TLS
+ * contexts recorded against the static secrets.
  */
 public final class SecretDecoder {
   private static final Set<String> FIELDS = Set.of("name", "tls_certificate", "validation_context");
-  private static final Set<String> TLS_CERTIFICATE_FIELDS = Set.of("certificate_chain", "private_key");
   private static final Set<String> VALIDATION_FIELDS = Set.of("trusted_ca");
-  private static final Set<String> DATA_SOURCE_FIELDS = Set.of("inline_bytes", "inline_string");
 
   private SecretDecoder() {}
 
   /** Decodes {@code secret} at {@code path}; empty when an error was recorded. */
-  public static Optional<TlsSecret> decode(Secret secret, String path, DecodeContext ctx) {
+  public static Optional<SecretConfig> decode(Secret secret, String path, DecodeContext ctx) {
     int before = ctx.errorCount();
     FieldRules.check(secret, path, ctx, FIELDS);
     if (secret.getName().isEmpty()) {
       ctx.error(FieldPath.child(path, "name"), "a secret needs a name");
     }
-    Optional<String> chain = Optional.empty();
-    Optional<String> key = Optional.empty();
-    Optional<String> ca = Optional.empty();
+    TlsCertificateConfig.Static certificate = null;
+    DataSource trustedCa = null;
     switch (secret.getTypeCase()) {
-      case TLS_CERTIFICATE -> {
-        TlsCertificate tls = secret.getTlsCertificate();
-        String tlsPath = FieldPath.child(path, "tls_certificate");
-        FieldRules.check(tls, tlsPath, ctx, TLS_CERTIFICATE_FIELDS);
-        chain = pem(tls.hasCertificateChain(), tls.getCertificateChain(),
-            FieldPath.child(tlsPath, "certificate_chain"), ctx);
-        key = pem(tls.hasPrivateKey(), tls.getPrivateKey(), FieldPath.child(tlsPath, "private_key"), ctx);
-      }
+      case TLS_CERTIFICATE -> certificate = TlsContextDecoder.tlsCertificate(secret.getTlsCertificate(),
+          FieldPath.child(path, "tls_certificate"), ctx);
       case VALIDATION_CONTEXT -> {
         CertificateValidationContext validation = secret.getValidationContext();
         String vPath = FieldPath.child(path, "validation_context");
         FieldRules.check(validation, vPath, ctx, VALIDATION_FIELDS);
-        ca = pem(validation.hasTrustedCa(), validation.getTrustedCa(), FieldPath.child(vPath, "trusted_ca"), ctx);
+        String caPath = FieldPath.child(vPath, "trusted_ca");
+        if (validation.hasTrustedCa()) {
+          trustedCa = TlsContextDecoder.dataSource(validation.getTrustedCa(), caPath, ctx);
+        } else {
+          ctx.error(caPath, "is required");
+        }
       }
       case TYPE_NOT_SET -> ctx.error(path, "a secret needs tls_certificate or validation_context");
       default -> { } // session ticket keys, generic secrets: reported by the field check
@@ -54,34 +50,39 @@ public final class SecretDecoder {
     if (ctx.errorCount() != before) {
       return Optional.empty();
     }
-    return Optional.of(new TlsSecret(secret.getName(), chain, key, ca));
+    return Optional.of(new SecretConfig(secret.getName(), certificate, trustedCa));
   }
 
-  private static Optional<String> pem(boolean present, DataSource source, String path, DecodeContext ctx) {
-    if (!present) {
-      ctx.error(path, "is required");
-      return Optional.empty();
-    }
-    // The field check reports the key path only, never a key's bytes.
-    FieldRules.check(source, path, ctx, DATA_SOURCE_FIELDS);
-    return switch (source.getSpecifierCase()) {
-      case INLINE_STRING -> Optional.of(source.getInlineString());
-      case INLINE_BYTES -> {
-        try {
-          yield Optional.of(StandardCharsets.US_ASCII.newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .decode(source.getInlineBytes().asReadOnlyByteBuffer())
-              .toString());
-        } catch (CharacterCodingException e) {
-          ctx.error(path, "inline_bytes must be PEM text");
-          yield Optional.empty();
+  /**
+   * Checks the secret references recorded in {@code ctx}: one without {@code sds_config} must name
+   * a static secret of the right kind (Envoy: "Unknown static secret"), and one fetched over ADS
+   * must not take a static secret's name, which the snapshot's single secret namespace could not
+   * tell apart. {@code defined} holds every static secret name, also of secrets that failed to
+   * decode, so that one broken secret is reported once.
+   */
+  public static void checkReferences(DecodeContext ctx, Set<String> defined, Map<String, SecretConfig> decoded) {
+    for (SecretReference ref : ctx.secretReferences()) {
+      if (ref.ads()) {
+        if (defined.contains(ref.name())) {
+          ctx.error(ref.path(), "secret '" + ref.name() + "' is a static secret (static_resources.secrets);"
+              + " omit sds_config to use it, or give the secret fetched over ADS another name");
         }
+        continue;
       }
-      case SPECIFIER_NOT_SET -> {
-        ctx.error(path, "inline_bytes or inline_string is required");
-        yield Optional.empty();
+      if (!defined.contains(ref.name())) {
+        ctx.error(ref.path(), "unknown static secret '" + ref.name() + "': no secret of that name is defined in"
+            + " static_resources.secrets (add sds_config: {ads: {}} to fetch it over ADS)");
+        continue;
       }
-      default -> Optional.empty(); // filename, environment_variable: reported by the field check
-    };
+      SecretConfig secret = decoded.get(ref.name());
+      if (secret == null) {
+        continue;
+      }
+      if (ref.kind() == SecretReference.Kind.TLS_CERTIFICATE && secret.tlsCertificate() == null) {
+        ctx.error(ref.path(), "static secret '" + ref.name() + "' has no tls_certificate");
+      } else if (ref.kind() == SecretReference.Kind.VALIDATION_CONTEXT && secret.trustedCa() == null) {
+        ctx.error(ref.path(), "static secret '" + ref.name() + "' has no validation_context");
+      }
+    }
   }
 }

@@ -147,20 +147,18 @@ class BootstrapErrorsTest {
   @Test
   void unsupportedNetworkFilterIsNamed() {
     String listener = """
-        - name: tcp
+        - name: echo
           address: {socket_address: {address: 0.0.0.0, port_value: 10000}}
           filter_chains:
           - filters:
-            - name: envoy.filters.network.tcp_proxy
+            - name: envoy.filters.network.echo
               typed_config:
-                "@type": type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy
-                stat_prefix: tcp
-                cluster: backend
+                "@type": type.googleapis.com/envoy.extensions.filters.network.echo.v3.Echo
         """;
     assertThat(errors(Bootstraps.file(List.of(listener), List.of(Bootstraps.cluster("backend", "10.0.0.1")))))
-        .containsExactly("test.yaml: " + HCM_PATH + ": network filter 'envoy.filters.network.tcp_proxy'"
-            + " (type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy) is not supported by"
-            + " Sluice; supported: envoy.filters.network.http_connection_manager");
+        .containsExactly("test.yaml: " + HCM_PATH + ": network filter 'envoy.filters.network.echo'"
+            + " (type.googleapis.com/envoy.extensions.filters.network.echo.v3.Echo) is not supported by"
+            + " Sluice; supported: envoy.filters.network.http_connection_manager or envoy.filters.network.tcp_proxy");
   }
 
   @Test
@@ -242,15 +240,12 @@ class BootstrapErrorsTest {
             cluster: backend
             retry_policy: {retry_on: 5xx, num_retries: 3}
         """).replace(at(4, "filter_chains:\n"), at(4, """
-        listener_filters:
-        - name: envoy.filters.listener.tls_inspector
-          typed_config:
-            "@type": type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector
+        listener_filters_timeout: 5s
         filter_chains:
         """));
     assertThat(errors(yaml)).containsExactly(
-        "test.yaml: static_resources.listeners[0].listener_filters: field not supported by Sluice (value: [{name:"
-            + " \"envoy.filters.listener.tls_inspector\" typed_config { type_url: \"type.go...)",
+        "test.yaml: static_resources.listeners[0].listener_filters_timeout: field not supported by Sluice (value:"
+            + " {seconds: 5})",
         "test.yaml: " + ROUTES_PATH + "[0].route.retry_policy: field not supported by Sluice (value: {retry_on:"
             + " \"5xx\" num_retries { value: 3 }})");
   }
@@ -414,14 +409,12 @@ class BootstrapErrorsTest {
   }
 
   @Test
-  void severalFilterChainsWithoutMatchersAreRejected() {
+  void aChainWithoutNetworkFilterIsRejected() {
     String yaml = Bootstraps.minimal().replace(at(4, "filter_chains:\n- filters:\n"),
-        at(4, "filter_chains:\n- filters: []\n- filters:\n"));
+        at(4, "filter_chains:\n- filters: []\n  filter_chain_match: {destination_port: 1}\n- filters:\n"));
     assertThat(errors(yaml)).containsExactly(
-        "test.yaml: static_resources.listeners[0].filter_chains: 2 filter chains with the same (empty) matching"
-            + " rules; Sluice supports one filter chain per listener",
         "test.yaml: static_resources.listeners[0].filter_chains[0].filters: a filter chain needs exactly one network"
-            + " filter, envoy.filters.network.http_connection_manager (found 0)");
+            + " filter, envoy.filters.network.http_connection_manager or envoy.filters.network.tcp_proxy (found 0)");
   }
 
   // ---- reporting everything at once --------------------------------------------------------------

@@ -130,7 +130,29 @@ class DynamicResourcesTest {
                 stat_prefix: ads
                 channel_credentials: {ssl_credentials: {}}
         """)).containsExactly("test.yaml: dynamic_resources.ads_config.grpc_services[0].google_grpc"
-        + ".channel_credentials.ssl_credentials: field not supported by Sluice (value: {})");
+        + ".channel_credentials.ssl_credentials: field not supported by Sluice (value not shown: it may hold key"
+        + " material)");
+    // An UpstreamTlsContext decodes for a data-plane cluster, but the ADS channel would ignore it.
+    assertThat(errors("""
+        dynamic_resources:
+          ads_config:
+            api_type: GRPC
+            grpc_services: [{envoy_grpc: {cluster_name: xds}}]
+        static_resources:
+          clusters:
+          - name: xds
+            transport_socket:
+              name: envoy.transport_sockets.tls
+              typed_config:
+                "@type": type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext
+                sni: xds.example
+            load_assignment:
+              cluster_name: xds
+              endpoints:
+              - lb_endpoints:
+                - endpoint: {address: {socket_address: {address: 10.0.0.1, port_value: 18000}}}
+        """)).containsExactly("test.yaml: static_resources.clusters[0].transport_socket: TLS to the ADS server is not"
+        + " supported yet: the ADS channel is plaintext");
   }
 
   @Test

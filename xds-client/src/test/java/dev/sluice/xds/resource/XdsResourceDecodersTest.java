@@ -9,6 +9,8 @@ import dev.sluice.config.ClusterConfig;
 import dev.sluice.config.EndpointConfig;
 import dev.sluice.config.HttpConnectionManagerConfig;
 import dev.sluice.config.ListenerConfig;
+import dev.sluice.config.SecretConfig;
+import dev.sluice.config.TlsCertificateConfig;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
@@ -30,6 +32,7 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -135,21 +138,31 @@ class XdsResourceDecodersTest {
   }
 
   @Test
-  void secretsHoldInlinePemAndRefuseFiles() {
+  void secretsHoldPemInlineOrAsFilesAndNeverQuoteKeys() {
     Secret cert = Secret.newBuilder().setName("cert").setTlsCertificate(TlsCertificate.newBuilder()
         .setCertificateChain(DataSource.newBuilder().setInlineBytes(ByteString.copyFromUtf8("CHAIN")))
         .setPrivateKey(DataSource.newBuilder().setInlineString("KEY"))).build();
-    TlsSecret s = SecretDecoder.decode(cert, "", DecodeContext.forXdsResource("Secret 'cert'")).orElseThrow();
-    assertThat(s.certificateChainPem()).contains("CHAIN");
-    assertThat(s.privateKeyPem()).contains("KEY");
-    assertThat(s.toString()).doesNotContain("KEY").contains("[redacted]");
+    SecretConfig s = SecretDecoder.decode(cert, "", DecodeContext.forXdsResource("Secret 'cert'")).orElseThrow();
+    assertThat(s).isEqualTo(new SecretConfig("cert", new TlsCertificateConfig.Static(
+        new dev.sluice.config.DataSource.InlineBytes("CHAIN".getBytes(StandardCharsets.UTF_8)),
+        new dev.sluice.config.DataSource.InlineString("KEY")), null));
+    assertThat(s.toString()).doesNotContain("KEY");
 
     Secret ca = Secret.newBuilder().setName("ca").setValidationContext(CertificateValidationContext.newBuilder()
         .setTrustedCa(DataSource.newBuilder().setFilename("/etc/ca.pem"))).build();
-    DecodeContext ctx = DecodeContext.forXdsResource("Secret 'ca'");
-    assertThat(SecretDecoder.decode(ca, "", ctx)).isEmpty();
-    assertThat(ctx.errors()).containsExactly(
-        "Secret 'ca': validation_context.trusted_ca.filename: field not supported by Sluice (value: '/etc/ca.pem')");
-    assertThat(List.of(s.name())).containsExactly("cert");
+    assertThat(SecretDecoder.decode(ca, "", DecodeContext.forXdsResource("Secret 'ca'")).orElseThrow())
+        .isEqualTo(new SecretConfig("ca", null, new dev.sluice.config.DataSource.Filename("/etc/ca.pem")));
+
+    // A key password is sensitive: the message names the field but not its value.
+    Secret withPassword = cert.toBuilder().setTlsCertificate(cert.getTlsCertificate().toBuilder()
+        .setPassword(DataSource.newBuilder().setInlineString("hunter2"))).build();
+    DecodeContext ctx = DecodeContext.forXdsResource("Secret 'cert'");
+    assertThat(SecretDecoder.decode(withPassword, "", ctx)).isEmpty();
+    assertThat(ctx.errors()).containsExactly("Secret 'cert': tls_certificate.password: field not supported by Sluice"
+        + " (value not shown: it may hold key material)");
+
+    DecodeContext empty = DecodeContext.forXdsResource("Secret 'x'");
+    assertThat(SecretDecoder.decode(Secret.newBuilder().setName("x").build(), "", empty)).isEmpty();
+    assertThat(empty.errors()).containsExactly("Secret 'x': a secret needs tls_certificate or validation_context");
   }
 }
