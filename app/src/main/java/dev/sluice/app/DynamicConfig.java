@@ -45,7 +45,7 @@ final class DynamicConfig implements AutoCloseable {
       Optional<Path> configCache) {
     DynamicConfig dynamic = new DynamicConfig(server);
     XdsClientOptions.Builder options = XdsClientOptions.builder(xds, bootstrap.node())
-        .staticResources(bootstrap.listeners(), bootstrap.clusters())
+        .staticResources(bootstrap)
         .stats(server.stats())
         .ticker(Ticker.SYSTEM)
         .random(RandomSource.THREAD_LOCAL);

@@ -179,7 +179,7 @@ public final class Main {
     if (options.serviceCluster() != null) {
       node = node.withCluster(options.serviceCluster());
     }
-    return new BootstrapConfig(node, c.admin(), c.listeners(), c.clusters());
+    return c.withNode(node);
   }
 
   private static int serveUntilSignalled(BootstrapConfig config, LoadedBootstrap loaded, ServerOptions serverOptions,

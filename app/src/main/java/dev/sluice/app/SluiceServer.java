@@ -12,6 +12,10 @@ import dev.sluice.stats.Gauge;
 import dev.sluice.stats.StatsRegistry;
 import dev.sluice.upstream.ClusterManager;
 import dev.sluice.upstream.lb.LbPolicyRegistry;
+import dev.sluice.tls.CertificateSourceRegistry;
+import dev.sluice.tls.SecretPublisher;
+import dev.sluice.tls.TlsContextFactory;
+import dev.sluice.tls.UpstreamTlsContexts;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -38,6 +42,10 @@ public final class SluiceServer implements AutoCloseable {
   private final StatsRegistry stats = new StatsRegistry();
   private final Transport transport = Transport.detect();
   private final EventLoopGroup workers;
+  /** One TLS provider choice, context cache and set of certificate sources for the whole process. */
+  private final TlsContextFactory tlsFactory = TlsContextFactory.create();
+  private final CertificateSourceRegistry certificateSources = CertificateSourceRegistry.create();
+  private final SecretPublisher secrets = new SecretPublisher(certificateSources);
   private final ClusterManager clusters;
   private final ListenerManager listeners;
   private final Instant started = Instant.now();
@@ -53,8 +61,10 @@ public final class SluiceServer implements AutoCloseable {
     this.bootstrap = bootstrap;
     this.options = options;
     this.workers = transport.newGroup(options.concurrency(), "sluice-worker");
-    this.clusters = new ClusterManager(stats, LbPolicyRegistry.builtIn());
-    this.listeners = new ListenerManager(workers, transport, stats, clusters, RandomSource.THREAD_LOCAL);
+    this.clusters = new ClusterManager(stats, LbPolicyRegistry.builtIn(),
+        new UpstreamTlsContexts(tlsFactory, certificateSources));
+    this.listeners = new ListenerManager(workers, transport, stats, clusters, RandomSource.THREAD_LOCAL, tlsFactory,
+        certificateSources);
     this.stateGauge = stats.gauge("server.state");
     this.liveGauge = stats.gauge("server.live");
     stats.gauge("server.concurrency").set(options.concurrency());
@@ -91,7 +101,10 @@ public final class SluiceServer implements AutoCloseable {
       }
     }
     setState(ServerState.INITIALIZING);
-    ConfigSnapshot snapshot = ConfigSnapshot.of("static", bootstrap.listeners(), bootstrap.clusters());
+    ConfigSnapshot snapshot = ConfigSnapshot.of("static", bootstrap.listeners(), bootstrap.clusters())
+        .withSecrets(bootstrap.secrets());
+    // Secrets first: the TLS contexts of clusters and listeners built next find their material.
+    secrets.publish(snapshot.secrets());
     try {
       clusters.update(snapshot.clusters()).get(CLUSTER_INIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -107,6 +120,7 @@ public final class SluiceServer implements AutoCloseable {
     } catch (ListenerBindException e) {
       throw new StartupException(e.getMessage(), e);
     }
+    awaitLocalCertificates();
     stats.gauge("listener_manager.workers_started").set(1);
     if (!options.awaitsDynamicConfig()) {
       setState(ServerState.LIVE);
@@ -122,6 +136,7 @@ public final class SluiceServer implements AutoCloseable {
    * with. Returns the listeners that could not be applied, each with its reason.
    */
   public synchronized List<String> apply(ConfigSnapshot snapshot) {
+    secrets.publish(snapshot.secrets());
     try {
       clusters.update(snapshot.clusters()).get(CLUSTER_INIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -133,7 +148,10 @@ public final class SluiceServer implements AutoCloseable {
     } catch (ExecutionException e) {
       log.error("snapshot {}: clusters failed: {}", snapshot.version(), e.getCause().toString());
     }
-    List<String> failures = listeners.apply(snapshot.listeners(), options.drainTime());
+    List<String> failures = new java.util.ArrayList<>(listeners.apply(snapshot.listeners(), options.drainTime()));
+    for (BoundListener warming : listeners.warmingListeners()) {
+      warming.tlsError().ifPresent(error -> failures.add("listener '" + warming.name() + "' waits: " + error));
+    }
     if (failures.isEmpty()) {
       log.debug("applied snapshot {}: {} listener(s), {} cluster(s)", snapshot.version(), snapshot.listeners().size(),
           snapshot.clusters().size());
@@ -142,6 +160,40 @@ public final class SluiceServer implements AutoCloseable {
           snapshot.listeners().size(), snapshot.clusters().size(), failures);
     }
     return failures;
+  }
+
+  /**
+   * Start-up waits (bounded) for listeners whose certificates come from files or inline PEM, and
+   * fails when one cannot be loaded: a bootstrap naming a missing file or a key that does not
+   * match is a configuration error, as in Envoy. Listeners waiting for SDS secrets keep warming;
+   * the management server delivers those later.
+   */
+  private void awaitLocalCertificates() throws StartupException {
+    long deadline = System.nanoTime() + CLUSTER_INIT_TIMEOUT.toNanos();
+    while (true) {
+      List<BoundListener> pending = listeners.warmingListeners().stream()
+          .filter(l -> !TlsReferences.usesSds(l.config()))
+          .toList();
+      if (pending.isEmpty()) {
+        return;
+      }
+      for (BoundListener l : pending) {
+        if (l.tlsError().isPresent()) {
+          throw new StartupException("listener '" + l.name() + "': " + l.tlsError().get());
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        log.warn("listeners still loading their certificates after {}: {}", CLUSTER_INIT_TIMEOUT,
+            pending.stream().map(l -> l.name() + " " + l.waitingFor()).toList());
+        return;
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StartupException("interrupted while loading certificates", e);
+      }
+    }
   }
 
   private void setState(ServerState s) {
@@ -278,6 +330,8 @@ public final class SluiceServer implements AutoCloseable {
       admin.close();
     }
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    listeners.close();
     clusters.close();
+    certificateSources.close();
   }
 }

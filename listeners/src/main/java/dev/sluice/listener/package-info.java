@@ -1,5 +1,6 @@
 /**
- * Listening sockets and their lifecycle: the transport (native epoll, NIO fallback), binding the
- * listeners of a configuration snapshot, and draining them on shutdown or on request.
+ * Listening sockets and their lifecycle: the transport (native epoll, NIO fallback), building a
+ * listener configuration into filter chains (TLS contexts, terminal filters), warming listeners
+ * until their certificates arrive, binding, reconciling with new configurations, and draining.
  */
 package dev.sluice.listener;

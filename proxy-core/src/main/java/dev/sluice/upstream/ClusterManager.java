@@ -135,6 +135,11 @@ public final class ClusterManager implements AutoCloseable {
           scheduleDns(cluster, config, first, 0);
         }
       }
+      if (tls != null && tls != previousTls) {
+        // A new TLS context counts as initialised once its certificate and CA are loaded.
+        CompletableFuture<Void> resolved = firstResolution.get(config.name());
+        firstResolution.put(config.name(), resolved == null ? tls.ready() : resolved.thenCombine(tls.ready(), (a, b) -> null));
+      }
       if (previousTls != tls) {
         // After the swap: a connect that read the old state may still take a handler from it, and
         // closing only stops the certificate watches, so that handler stays usable.

@@ -2,6 +2,7 @@ package dev.sluice.upstream;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslHandler;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * TLS origination for one cluster's connections (its {@code UpstreamTlsContext}). Implemented by
@@ -17,6 +18,15 @@ public interface UpstreamTls extends AutoCloseable {
    * @param host the endpoint's configured host name (or address), sent as SNI when the context says so
    */
   SslHandler newHandler(ByteBufAllocator alloc, String host, int port);
+
+  /**
+   * Completes once the context has its first certificate and CA. Cluster initialisation waits for
+   * it (bounded by the caller), as Envoy's clusters wait for their secrets before they count as
+   * initialised; until then {@link #newHandler} returns {@code null}.
+   */
+  default CompletableFuture<Void> ready() {
+    return CompletableFuture.completedFuture(null);
+  }
 
   /**
    * Why {@link #newHandler} returns {@code null}, completing "TLS context ...", e.g.

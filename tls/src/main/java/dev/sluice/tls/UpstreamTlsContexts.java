@@ -65,6 +65,11 @@ public final class UpstreamTlsContexts implements UpstreamTlsProvider {
     }
 
     @Override
+    public java.util.concurrent.CompletableFuture<Void> ready() {
+      return context.ready().thenApply(snapshot -> null);
+    }
+
+    @Override
     public String notReadyReason() {
       List<String> waiting = context.waitingFor();
       String reason = waiting.isEmpty() ? "not built" : "waiting for " + String.join(" and ", waiting);

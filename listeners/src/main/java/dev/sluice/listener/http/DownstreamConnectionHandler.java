@@ -12,21 +12,39 @@ import io.netty.handler.timeout.IdleStateEvent;
  */
 final class DownstreamConnectionHandler extends ChannelInboundHandlerAdapter {
   private final HttpConnectionManagerStats stats;
+  private boolean counted;
 
   DownstreamConnectionHandler(HttpConnectionManagerStats stats) {
     this.stats = stats;
   }
 
+  /** After filter-chain selection or a TLS handshake the connection is active before this handler exists. */
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    if (ctx.channel().isActive()) {
+      count();
+    }
+  }
+
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    stats.downstreamCxTotal.inc();
-    stats.downstreamCxActive.inc();
+    count();
     ctx.fireChannelActive();
+  }
+
+  private void count() {
+    if (!counted) {
+      counted = true;
+      stats.downstreamCxTotal.inc();
+      stats.downstreamCxActive.inc();
+    }
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    stats.downstreamCxActive.dec();
+    if (counted) {
+      stats.downstreamCxActive.dec();
+    }
     ctx.fireChannelInactive();
   }
 

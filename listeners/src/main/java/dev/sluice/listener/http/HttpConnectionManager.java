@@ -3,6 +3,8 @@ package dev.sluice.listener.http;
 import dev.sluice.common.RandomSource;
 import dev.sluice.config.CodecType;
 import dev.sluice.config.HttpConnectionManagerConfig;
+import dev.sluice.listener.filter.TerminalFilter;
+import dev.sluice.listener.filter.TlsConnectionInfo;
 import dev.sluice.routing.RouteTable;
 import dev.sluice.stats.StatsRegistry;
 import dev.sluice.upstream.ClusterManager;
@@ -31,10 +33,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One filter chain's HTTP connection manager: builds each downstream connection's pipeline for
- * the configured codec and holds the current route table, swapped atomically on updates and read
- * once per request.
+ * the configured codec (or the protocol ALPN agreed on) and holds the current route table, swapped
+ * atomically on updates and read once per request.
  */
-public final class HttpConnectionManager {
+public final class HttpConnectionManager implements TerminalFilter {
   /** The immutable route state a request reads with one volatile load. */
   public record RouteSnapshot(HttpConnectionManagerConfig config, RouteTable table) {}
 
@@ -50,7 +52,6 @@ public final class HttpConnectionManager {
   private final ClusterManager clusters;
   private final UpstreamTransport upstreamTransport;
   private final RandomSource random;
-  private final String scheme;
   private volatile RouteSnapshot routes;
   private volatile boolean draining;
 
@@ -64,7 +65,6 @@ public final class HttpConnectionManager {
     this.clusters = clusters;
     this.upstreamTransport = upstreamTransport;
     this.random = random;
-    this.scheme = "http";
     this.routes = new RouteSnapshot(config, RouteTable.compile(config.routeConfig()));
   }
 
@@ -104,52 +104,71 @@ public final class HttpConnectionManager {
   }
 
   /** New connections are closed after their first request; existing ones close once idle. */
+  @Override
   public void startDraining() {
     draining = true;
   }
 
-  /** Sets up a newly accepted connection's pipeline. */
+  /** Sets up a plaintext connection's pipeline. */
   public void initChannel(Channel ch) {
+    install(ch, null);
+  }
+
+  /**
+   * Sets up a connection's pipeline. On TLS, ALPN decides as in Envoy: {@code h2} is HTTP/2 whatever
+   * the codec; otherwise the configured codec, where AUTO takes {@code http/1.1} at its word and,
+   * without ALPN, recognises the HTTP/2 preface. h2c upgrade is a plaintext mechanism and is not
+   * offered over TLS.
+   */
+  @Override
+  public void install(Channel ch, TlsConnectionInfo tls) {
     HttpConnectionManagerConfig config = routes.config();
     ChannelPipeline p = ch.pipeline();
     // HTTP/1.1 connections time out idling in their stream handler, which knows when a request is
     // in flight; HTTP/2 connections get an idle handler once the protocol is known.
     p.addLast("connection", new DownstreamConnectionHandler(stats));
-    switch (config.codecType()) {
+    String alpn = tls == null ? null : tls.applicationProtocol();
+    CodecType codec = config.codecType();
+    if ("h2".equals(alpn)) {
+      codec = CodecType.HTTP2;
+    } else if ("http/1.1".equals(alpn) && codec == CodecType.AUTO) {
+      codec = CodecType.HTTP1;
+    }
+    switch (codec) {
       case HTTP1 -> {
         stats.downstreamCxHttp1Total.inc();
-        addHttp1(p, newHttp1Codec(config));
+        addHttp1(p, newHttp1Codec(config), tls);
       }
       case HTTP2 -> {
         stats.downstreamCxHttp2Total.inc();
-        p.addFirst("idle", newIdleHandler(config));
+        p.addBefore("connection", "idle", newIdleHandler(config));
         p.addLast("h2", newHttp2FrameCodec(config));
-        p.addLast("h2-multiplex", newMultiplexer());
+        p.addLast("h2-multiplex", newMultiplexer(tls));
       }
       case AUTO -> {
-        HttpServerCodec codec = newHttp1Codec(config);
-        HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(codec, protocol ->
-            AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
-                ? new Http2ServerUpgradeCodec(newHttp2FrameCodec(config), newMultiplexer())
+        HttpServerCodec http1Codec = newHttp1Codec(config);
+        HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(http1Codec, protocol ->
+            tls == null && AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
+                ? new Http2ServerUpgradeCodec(newHttp2FrameCodec(config), newMultiplexer(null))
                 : null, MAX_UPGRADE_BODY);
         ChannelHandler priorKnowledge = new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel c) {
             // The multiplexer looks for the frame codec when it is added, so the codec goes first.
             c.pipeline().replace(this, "h2", newHttp2FrameCodec(config));
-            c.pipeline().addAfter("h2", "h2-multiplex", newMultiplexer());
+            c.pipeline().addAfter("h2", "h2-multiplex", newMultiplexer(tls));
           }
         };
-        p.addLast("cleartext", new CleartextHttp2ServerUpgradeHandler(codec, upgrade, priorKnowledge));
+        p.addLast("cleartext", new CleartextHttp2ServerUpgradeHandler(http1Codec, upgrade, priorKnowledge));
         p.addLast("protocol-switch", new ProtocolSwitchHandler());
-        p.addLast("stream", new HttpStreamHandler(this, false, scheme));
+        p.addLast("stream", new HttpStreamHandler(this, false, tls));
       }
     }
   }
 
-  private void addHttp1(ChannelPipeline p, HttpServerCodec codec) {
+  private void addHttp1(ChannelPipeline p, HttpServerCodec codec, TlsConnectionInfo tls) {
     p.addLast("codec", codec);
-    p.addLast("stream", new HttpStreamHandler(this, false, scheme));
+    p.addLast("stream", new HttpStreamHandler(this, false, tls));
   }
 
   private static IdleStateHandler newIdleHandler(HttpConnectionManagerConfig config) {
@@ -175,12 +194,13 @@ public final class HttpConnectionManager {
         .build();
   }
 
-  private Http2MultiplexHandler newMultiplexer() {
+  /** Streams of one connection share its TLS facts, so XFCC is formatted once per connection. */
+  private Http2MultiplexHandler newMultiplexer(TlsConnectionInfo tls) {
     return new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
       @Override
       protected void initChannel(Http2StreamChannel stream) {
         stream.pipeline().addLast("h2-to-http", new Http2StreamFrameToHttpObjectCodec(true));
-        stream.pipeline().addLast("stream", new HttpStreamHandler(HttpConnectionManager.this, true, scheme));
+        stream.pipeline().addLast("stream", new HttpStreamHandler(HttpConnectionManager.this, true, tls));
       }
     });
   }
@@ -214,7 +234,7 @@ public final class HttpConnectionManager {
         ChannelPipeline p = ctx.pipeline();
         p.remove("stream");
         p.remove(this);
-        p.addFirst("idle", newIdleHandler(routes.config()));
+        p.addBefore("connection", "idle", newIdleHandler(routes.config()));
       }
       ctx.fireUserEventTriggered(evt);
     }

@@ -1,6 +1,8 @@
 package dev.sluice.listener.http;
 
 import dev.sluice.config.ClusterConfig;
+import dev.sluice.config.HttpConnectionManagerConfig;
+import dev.sluice.listener.filter.TlsConnectionInfo;
 import dev.sluice.routing.ClusterChoice;
 import dev.sluice.routing.HeaderMutator;
 import dev.sluice.routing.RouteEntry;
@@ -57,6 +59,8 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
   private final HttpConnectionManager hcm;
   private final boolean http2;
   private final String scheme;
+  /** The connection's TLS facts, or null on plaintext. */
+  private final TlsConnectionInfo tls;
   private final NettyRequestView view = new NettyRequestView();
   private final NettyMutableHeaders mutable = new NettyMutableHeaders();
   private final Runnable timerTask = this::onTimerFired;
@@ -100,10 +104,11 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
   /** When the current exchange's route timeout expires; 0 when no timeout runs. */
   private long deadlineNanos;
 
-  HttpStreamHandler(HttpConnectionManager hcm, boolean http2, String scheme) {
+  HttpStreamHandler(HttpConnectionManager hcm, boolean http2, TlsConnectionInfo tls) {
     this.hcm = hcm;
     this.http2 = http2;
-    this.scheme = scheme;
+    this.tls = tls;
+    this.scheme = tls == null ? "http" : "https";
   }
 
   @Override
@@ -265,7 +270,7 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
         response.headers().set(HttpHeaderNames.LOCATION, location);
         sendLocal(response, matched.responseMutator());
       }
-      case FORWARD -> forward(request, matched, snapshot.config().generateRequestId());
+      case FORWARD -> forward(request, matched, snapshot.config());
     }
   }
 
@@ -284,7 +289,7 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
     localReply(code, body, HeaderMutator.none());
   }
 
-  private void forward(HttpRequest request, RouteEntry matched, boolean generateRequestId) {
+  private void forward(HttpRequest request, RouteEntry matched, HttpConnectionManagerConfig config) {
     HttpConnectionManagerStats stats = hcm.stats();
     ClusterChoice picked = matched.pickCluster(hcm.random().nextLong());
     choice = picked;
@@ -302,7 +307,7 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
       return;
     }
     endpoint = picked0;
-    prepareUpstreamRequest(request, matched, picked, picked0, generateRequestId);
+    prepareUpstreamRequest(request, matched, picked, picked0, config);
     picked0.requestStarted();
     if (requestComplete) {
       startTimer();
@@ -321,7 +326,8 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
   }
 
   private void prepareUpstreamRequest(
-      HttpRequest request, RouteEntry matched, ClusterChoice picked, UpstreamEndpoint target, boolean generateRequestId) {
+      HttpRequest request, RouteEntry matched, ClusterChoice picked, UpstreamEndpoint target,
+      HttpConnectionManagerConfig config) {
     HttpHeaders h = request.headers();
     boolean chunked = HttpUtil.isTransferEncodingChunked(request);
     HopByHop.stripRequest(h, http2);
@@ -338,7 +344,8 @@ final class HttpStreamHandler extends ChannelInboundHandlerAdapter implements Up
     String xff = h.get(Headers.X_FORWARDED_FOR);
     h.set(Headers.X_FORWARDED_FOR, xff == null ? clientIp : xff + ", " + clientIp);
     h.set(Headers.X_FORWARDED_PROTO, scheme);
-    if (generateRequestId && !h.contains(Headers.X_REQUEST_ID)) {
+    ForwardedClientCert.apply(h, config.forwardClientCert(), tls);
+    if (config.generateRequestId() && !h.contains(Headers.X_REQUEST_ID)) {
       h.set(Headers.X_REQUEST_ID, RequestIds.next());
     }
     HeaderMutator mutator = picked.requestMutator();
