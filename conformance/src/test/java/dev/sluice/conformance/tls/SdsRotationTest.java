@@ -72,8 +72,10 @@ class SdsRotationTest {
     backend.close();
   }
 
+  /** ADS with a short initial fetch timeout: a listener waits that long for a missing secret before it is published. */
   private static ConfigSource ads() {
-    return ConfigSource.newBuilder().setAds(AggregatedConfigSource.getDefaultInstance()).build();
+    return ConfigSource.newBuilder().setAds(AggregatedConfigSource.getDefaultInstance())
+        .setInitialFetchTimeout(com.google.protobuf.Duration.newBuilder().setNanos(500_000_000)).build();
   }
 
   /** The plain web listener of {@link XdsResources} with a TLS transport socket naming SDS secret {@code secretName}. */

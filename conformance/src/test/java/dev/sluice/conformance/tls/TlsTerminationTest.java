@@ -141,8 +141,19 @@ class TlsTerminationTest {
     return proxy.address("tls");
   }
 
+  /** Listener stats are named by the configured address, port 0 included, as Envoy names them. */
   private static String listenerStat(String name) {
-    return "listener.127.0.0.1_" + address().getPort() + "." + name;
+    return "listener.127.0.0.1_0." + name;
+  }
+
+  private static java.util.Map<String, Long> sslStats() {
+    java.util.Map<String, Long> ssl = new java.util.TreeMap<>();
+    proxy.stats().counterValues().forEach((name, value) -> {
+      if (name.contains("ssl.")) {
+        ssl.put(name, value);
+      }
+    });
+    return ssl;
   }
 
   private static SSLContext trustingServers(TestPki.Issued clientCertificate) {
@@ -223,7 +234,8 @@ class TlsTerminationTest {
         throw new AssertionError("a refused client got an answer: " + response);
       }
     }).isNotInstanceOf(AssertionError.class);
-    proxy.awaitCounter(listenerStat(stat), before + 1);
+    dev.sluice.conformance.support.Await.until(stat + " counted", dev.sluice.conformance.support.Await.DEFAULT_TIMEOUT,
+        () -> proxy.counter(listenerStat(stat)) > before, () -> "ssl stats: " + sslStats());
     assertThat(backend.requestCount()).as("requests that reached the backend").isEqualTo(backendBefore);
   }
 }
