@@ -253,10 +253,18 @@ class UpstreamTlsOriginationTest {
   void clientCertificateFromSdsIsAwaitedThenUsed() throws Exception {
     startBackend(SslProvider.JDK, backendCert);
     String secret = "sluice-cert-" + System.nanoTime();
-    UpstreamCluster cluster = cluster(SslProvider.JDK,
-        staticCluster(upstream(new TlsCertificateConfig.Sds(secret), "backend.example.com", false)));
+    ClusterConfig config = staticCluster(upstream(new TlsCertificateConfig.Sds(secret), "backend.example.com", false));
+    manager = new ClusterManager(stats, LbPolicyRegistry.builtIn(),
+        new UpstreamTlsContexts(TlsFixtures.factory(SslProvider.JDK), sources));
+    java.util.concurrent.CompletableFuture<Void> initialised = manager.update(Map.of(config.name(), config));
+    // The cluster is live (requests fail fast) but not initialised until its secret arrives.
+    while (manager.get(config.name()) == null || manager.get(config.name()).tls() == null) {
+      Thread.onSpinWait();
+    }
+    UpstreamCluster cluster = manager.get(config.name());
 
     Throwable failure = connectFailure(cluster);
+    assertThat(initialised).isNotDone();
 
     assertThat(failure).isInstanceOf(SSLException.class)
         .hasMessage("cluster 'backend': TLS context waiting for sds secret '" + secret + "'");
@@ -264,6 +272,7 @@ class UpstreamTlsOriginationTest {
 
     sources.sdsCertificate(secret).push(PemLoader.certificate(TlsFixtures.inline(sluiceCert), Ticker.SYSTEM));
 
+    initialised.get(10, TimeUnit.SECONDS);
     assertThat(get(cluster).status()).isEqualTo(200);
     assertThat(backend.nextHandshake().clientUris()).containsExactly(SLUICE);
   }
