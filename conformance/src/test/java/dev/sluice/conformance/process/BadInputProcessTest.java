@@ -33,7 +33,7 @@ final class BadInputProcessTest {
         Arguments.of("malformed.yaml", List.of("malformed.yaml", "YAML", "line 7")),
         Arguments.of("unknown-field.yaml", List.of("unknown-field.yaml", "typed_config.no_such_field")),
         Arguments.of("unsupported-network-filter.yaml",
-            List.of("unsupported-network-filter.yaml", "filters[0]", "envoy.filters.network.tcp_proxy")),
+            List.of("unsupported-network-filter.yaml", "filters[0]", "envoy.filters.network.redis_proxy")),
         Arguments.of("unsupported-http-filter.yaml",
             List.of("unsupported-http-filter.yaml", "http_filters[0]", "envoy.filters.http.lua")),
         Arguments.of("unknown-cluster.yaml", List.of("unknown-cluster.yaml", "routes[0].route.cluster", "'nowhere'")),
