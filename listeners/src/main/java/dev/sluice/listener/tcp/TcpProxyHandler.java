@@ -2,8 +2,7 @@ package dev.sluice.listener.tcp;
 
 import dev.sluice.upstream.UpstreamCluster;
 import dev.sluice.upstream.UpstreamEndpoint;
-import dev.sluice.upstream.UpstreamTls;
-import io.netty.bootstrap.Bootstrap;
+import dev.sluice.upstream.pool.UpstreamConnector;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -11,14 +10,13 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +41,7 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext ctx;
   private Channel downstream;
   private Channel upstream;
+  private Future<?> connecting;
   private UpstreamEndpoint endpoint;
   private ArrayDeque<ByteBuf> pending;
   private boolean started;
@@ -103,71 +102,25 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
     connect(cluster, picked);
   }
 
+  /**
+   * Connects through the shared upstream connector: the same socket options, TLS origination and
+   * connect/handshake counters as the HTTP pools. The relay handler sits after the TLS handler.
+   */
   private void connect(UpstreamCluster cluster, UpstreamEndpoint target) {
-    UpstreamTls tls = cluster.tls();
-    SslHandler ssl = null;
-    if (tls != null) {
-      ssl = tls.newHandler(downstream.alloc(), target.configured().host(), target.address().getPort());
-      if (ssl == null) {
-        target.connectFailed();
-        log.debug("{}: TLS context of cluster '{}' is not ready", downstream, cluster.name());
+    connecting = UpstreamConnector.connect(downstream.eventLoop(), proxy.transport(), target, new UpstreamSide());
+    connecting.addListener(f -> {
+      connecting = null;
+      if (f.isCancelled()) {
+        return; // the client left first
+      }
+      if (!f.isSuccess()) {
+        log.debug("{}: connect to {} of cluster '{}' failed: {}", downstream, target, cluster.name(),
+            f.cause().toString());
         downstream.close();
         return;
       }
-    }
-    SslHandler upstreamSsl = ssl;
-    Bootstrap b = new Bootstrap()
-        .group(downstream.eventLoop())
-        .channel(proxy.transport().channelType())
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.AUTO_READ, false)
-        .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-            (int) Math.min(Integer.MAX_VALUE, cluster.config().connectTimeout().toMillis()))
-        .handler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            if (upstreamSsl != null) {
-              ch.pipeline().addLast("ssl", upstreamSsl);
-            }
-            ch.pipeline().addLast("relay", new UpstreamSide());
-          }
-        });
-    ChannelFuture connected = b.connect(target.address());
-    upstream = connected.channel();
-    connected.addListener((ChannelFutureListener) f -> onConnected(f, cluster));
-  }
-
-  private void onConnected(ChannelFuture f, UpstreamCluster cluster) {
-    if (!f.isSuccess()) {
-      if (downstreamClosed) {
-        return; // cancelled because the client left
-      }
-      endpoint.connectFailed();
-      if (f.cause() instanceof ConnectTimeoutException) {
-        cluster.stats().upstreamCxConnectTimeout.inc();
-      }
-      log.debug("{}: connect to {} failed: {}", downstream, endpoint, f.cause().toString());
-      downstream.close();
-      return;
-    }
-    UpstreamEndpoint opened = endpoint;
-    opened.connectionOpened();
-    upstream.closeFuture().addListener(c -> opened.connectionClosed());
-    SslHandler ssl = upstream.pipeline().get(SslHandler.class);
-    if (ssl == null) {
+      upstream = (Channel) f.getNow();
       onUpstreamReady();
-      return;
-    }
-    ssl.handshakeFuture().addListener(h -> {
-      if (h.isSuccess()) {
-        onUpstreamReady();
-      } else if (!downstreamClosed) {
-        proxy.registry().counter("cluster." + cluster.name() + "." + cluster.tls().failureStat(h.cause())).inc();
-        log.debug("{}: TLS handshake with {} failed: {}", downstream, endpoint, h.cause().toString());
-        upstream.close();
-        downstream.close();
-      }
     });
   }
 
@@ -256,6 +209,9 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
     downstreamClosed = true;
     cancelIdleTimer();
     releasePending();
+    if (connecting != null) {
+      connecting.cancel(false);
+    }
     if (upstream != null) {
       // Envoy flushes what the client sent before it left, then closes.
       if (upstreamReady) {
