@@ -58,7 +58,8 @@ final class FilterChainOverlaps {
 
   private static String describe(FilterChainConfig chain, String path) {
     String index = path.substring(path.lastIndexOf('['));
-    return chain.name().isEmpty() ? "filter_chains" + index : "'" + chain.name() + "' (filter_chains" + index + ")";
+    String place = "filter_chains" + index;
+    return chain.name().isEmpty() || chain.name().equals(place) ? place : "'" + chain.name() + "' (" + place + ")";
   }
 
   private static boolean overlap(FilterChainMatchConfig a, FilterChainMatchConfig b) {

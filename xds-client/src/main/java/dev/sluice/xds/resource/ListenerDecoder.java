@@ -244,7 +244,9 @@ public final class ListenerDecoder {
     if (ctx.errorCount() != before || terminal == null) {
       return null;
     }
-    return new FilterChainConfig(chain.getName(), match, tls, terminal);
+    // An unnamed chain is named by its place, so that logs, stats and errors can point at it.
+    String name = chain.getName().isEmpty() ? path.substring(path.lastIndexOf('.') + 1) : chain.getName();
+    return new FilterChainConfig(name, match, tls, terminal);
   }
 
   private static FilterChainMatchConfig match(FilterChainMatch m, String path, DecodeContext ctx) {
