@@ -19,35 +19,45 @@ import org.HdrHistogram.HistogramLogWriter;
  *               --duration 15 --warmup 5 [--host-header H] [--hlog FILE]
  * LoadMain idle --url http://127.0.0.1:PORT/PATH --connections 10000 [--concurrency 32]
  *               --ready-file F --release-file F [--max-hold 600]
+ * LoadMain handshakes --url https://127.0.0.1:PORT/PATH --connections 32 --duration 10
+ *               [--warmup 1] [--resume true|false] [--host-header H]
  * </pre>
  *
  * {@code rate} prints one {@code key=value} summary line on stdout (latencies in microseconds) and
  * writes the corrected and uncorrected histograms to the HdrHistogram log if asked. {@code idle}
  * writes its counts to the ready file once every connection has had its response, then holds the
- * connections idle until the release file exists, and prints its final counts.
+ * connections idle until the release file exists, and prints its final counts. {@code handshakes}
+ * opens one TLS connection per request ({@link TlsHandshakes}), resuming sessions unless told not
+ * to, and prints one {@code key=value} line with the handshakes per second and how many resumed.
  */
 public final class LoadMain {
   private LoadMain() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length == 0 || !(args[0].equals("rate") || args[0].equals("idle"))) {
+    if (args.length == 0 || !(args[0].equals("rate") || args[0].equals("idle") || args[0].equals("handshakes"))) {
       usage(System.err);
       System.exit(2);
     }
     Map<String, String> opts = options(args);
     URI url = URI.create(required(opts, "url"));
-    if (!"http".equals(url.getScheme())) {
-      throw new IllegalArgumentException("only http:// URLs: " + url);
+    String scheme = args[0].equals("handshakes") ? "https" : "http";
+    if (!scheme.equals(url.getScheme())) {
+      throw new IllegalArgumentException("only " + scheme + ":// URLs for " + args[0] + ": " + url);
     }
     String host = url.getHost();
-    int port = url.getPort() > 0 ? url.getPort() : 80;
+    int port = url.getPort() > 0 ? url.getPort() : scheme.equals("https") ? 443 : 80;
     String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
     if (url.getRawQuery() != null) {
       path += "?" + url.getRawQuery();
     }
     String hostHeader = opts.get("host-header");
     int connections = Integer.parseInt(opts.getOrDefault("connections", "64"));
-    if (args[0].equals("rate")) {
+    if (args[0].equals("handshakes")) {
+      TlsHandshakes.Result result = TlsHandshakes.run(host, port, path, hostHeader, connections,
+          seconds(opts.getOrDefault("duration", "10")), seconds(opts.getOrDefault("warmup", "1")),
+          Boolean.parseBoolean(opts.getOrDefault("resume", "true")));
+      System.out.println(result.summaryLine());
+    } else if (args[0].equals("rate")) {
       String rate = opts.getOrDefault("rate", "max");
       LoadSpec spec = new LoadSpec(host, port, path, hostHeader, connections,
           rate.equals("max") ? 0 : Double.parseDouble(rate),
@@ -127,5 +137,7 @@ public final class LoadMain {
         + " --duration S --warmup S [--host-header H] [--hlog FILE]");
     out.println("       LoadMain idle --url http://127.0.0.1:PORT/ --connections N [--concurrency 32]"
         + " --ready-file F --release-file F [--max-hold S]");
+    out.println("       LoadMain handshakes --url https://127.0.0.1:PORT/ --connections N --duration S"
+        + " [--warmup S] [--resume true|false] [--host-header H]");
   }
 }

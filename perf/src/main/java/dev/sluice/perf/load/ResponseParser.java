@@ -114,6 +114,12 @@ final class ResponseParser {
     return INCOMPLETE;
   }
 
+  /** Forgets any partly read response, for a new connection. */
+  void reset() {
+    state = State.STATUS;
+    partial = 0;
+  }
+
   /** True when the last completed response said {@code Connection: close}. */
   boolean closeRequested() {
     return close;

@@ -14,6 +14,7 @@ import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedMethod;
 import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
@@ -24,7 +25,10 @@ import jdk.jfr.consumer.RecordingFile;
  * charges Netty and JDK work to the Sluice code that asked for it. Allocation:
  * {@code jdk.ObjectAllocationSample} weights by class and by the nearest Sluice (else Netty)
  * frame; each thread's first sample is left out, because its weight is everything the thread
- * allocated before the recording started. GC: pause count, total and longest.
+ * allocated before the recording started. Native: {@code jdk.NativeMethodSample} (threads caught
+ * inside a JNI method: socket reads and writes, epoll, and with TLS BoringSSL through
+ * netty-tcnative) by method, for the thread with the most Java samples (the event loop), since
+ * JFR's execution samples leave native time out. GC: pause count, total and longest.
  *
  * <pre>
  * JfrSummary RECORDING.jfr [TOP]
@@ -46,6 +50,9 @@ public final class JfrSummary {
     Map<String, Long> allocByClass = new HashMap<>();
     Map<String, Long> allocBySite = new HashMap<>();
     Map<String, Long> allocByTop = new HashMap<>();
+    Map<String, Long> javaByThread = new HashMap<>();
+    Map<String, Map<String, Long>> nativeByThread = new HashMap<>();
+    Map<String, Long> nativeSamplesByThread = new HashMap<>();
     long samples = 0;
     long allocTotal = 0;
     Set<Long> threadsSampled = new HashSet<>();
@@ -61,6 +68,7 @@ public final class JfrSummary {
             continue;
           }
           samples++;
+          javaByThread.merge(threadName(e), 1L, Long::sum);
           List<RecordedFrame> frames = st.getFrames();
           String leaf = name(frames.get(0).getMethod());
           self.merge(leaf, 1L, Long::sum);
@@ -111,6 +119,16 @@ public final class JfrSummary {
           allocBySite.merge(site, weight, Long::sum);
           allocByTop.merge(leaf, weight, Long::sum);
         }
+        case "jdk.NativeMethodSample" -> {
+          RecordedStackTrace st = e.getStackTrace();
+          if (st == null || st.getFrames().isEmpty()) {
+            continue;
+          }
+          String thread = threadName(e);
+          nativeSamplesByThread.merge(thread, 1L, Long::sum);
+          nativeByThread.computeIfAbsent(thread, k -> new HashMap<>())
+              .merge(name(st.getFrames().get(0).getMethod()), 1L, Long::sum);
+        }
         case "jdk.GarbageCollection" -> {
           gcCount++;
           Duration pause = e.getDuration("sumOfPauses");
@@ -128,12 +146,25 @@ public final class JfrSummary {
     print("nearest Sluice method on the stack (Sluice code plus the Netty/JDK work it called)", nearestSluice,
         samples, top, "");
     print("Sluice methods anywhere on the stack (inclusive)", inclusiveSluice, samples, top, "");
+    String busiest = javaByThread.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey)
+        .orElse(null);
+    if (busiest != null && nativeByThread.containsKey(busiest)) {
+      long n = nativeSamplesByThread.get(busiest);
+      System.out.printf(Locale.ROOT, "%nNative (JNI) samples of %s: %d, beside %d Java samples of it (JFR samples "
+          + "native methods at half the rate of Java code by default)%n", busiest, n, javaByThread.get(busiest));
+      print("by native method (socket I/O, epoll, BoringSSL via tcnative)", nativeByThread.get(busiest), n, top, "");
+    }
     System.out.printf(Locale.ROOT, "%nAllocation: %.1f MB sampled weight%n", allocTotal / 1e6);
     print("by class", allocByClass, allocTotal, top, "");
     print("by nearest Sluice frame (else first Netty frame)", allocBySite, allocTotal, top, "");
     print("by allocating method", allocByTop, allocTotal, top, "");
     System.out.printf(Locale.ROOT, "%nGC: %d collections, %.1f ms paused in total, longest %.2f ms%n", gcCount,
         gcTotal.toNanos() / 1e6, gcLongest.toNanos() / 1e6);
+  }
+
+  private static String threadName(RecordedEvent e) {
+    RecordedThread t = e.getThread("sampledThread");
+    return t == null ? "?" : t.getJavaName() != null ? t.getJavaName() : t.getOSName();
   }
 
   private static String name(RecordedMethod m) {
@@ -149,6 +180,8 @@ public final class JfrSummary {
       return "io.netty.channel.epoll/unix (transport)";
     } else if (method.startsWith("io.netty.channel")) {
       return "io.netty.channel (pipeline)";
+    } else if (method.startsWith("io.netty.handler.ssl") || method.startsWith("io.netty.internal.tcnative")) {
+      return "io.netty.handler.ssl + tcnative (TLS: SslHandler, OpenSSL engine glue)";
     } else if (method.startsWith("io.netty.buffer")) {
       return "io.netty.buffer (buffers)";
     } else if (method.startsWith("io.netty.util")) {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogReader;
@@ -25,8 +27,12 @@ import org.HdrHistogram.HistogramLogReader;
  * merged (percentiles are never averaged).
  *
  * <pre>
- * Report RUN_DIR     reads RUN_DIR/results.csv (test,peer,rep,metric,value), RUN_DIR/meta.txt
- *                    (key=value) and the histogram logs named in results.csv; prints Markdown
+ * Report RUN_DIR [--keep-from EARLIER_RUN_DIR [--keep-peer OLD=NEW]...]
+ *     reads RUN_DIR/results.csv (test,peer,rep,metric,value), RUN_DIR/meta.txt (key=value) and the
+ *     histogram logs named in results.csv; prints Markdown. With --keep-from, the tests this run
+ *     did not measure are taken from the earlier run directory: its direct, nginx and HAProxy
+ *     columns by name, a Sluice column only when --keep-peer maps it onto one of this run's or
+ *     this run has one of the same name (so a row never mixes two Sluice configurations unseen).
  * </pre>
  */
 public final class Report {
@@ -63,6 +69,19 @@ public final class Report {
       new Row("f", "hs_per_s", "(f) new TLS connection per request (P-256, TLS 1.3): handshakes/s", Better.HIGHER, ""),
       new Row("f", "cpu_us_per_hs", "(f) proxy CPU per handshake", Better.LOWER, " µs"),
       new Row("f", "accepts_per_req", "(f) accepted connections per request (check: ≈ 1)", Better.NONE, ""),
+      new Row("f", "cpu1_busy_pct", "(f) CPU 1 busy (proxy core)", Better.NONE, " %"),
+      new Row("f", "cpu0_busy_pct", "(f) CPU 0 busy (client + backend)", Better.NONE, " %"),
+      new Row("r", "hs_per_s", "(r) resumed TLS connection per request (TLS 1.3 tickets, 32 conns): handshakes/s",
+          Better.HIGHER, ""),
+      new Row("r", "cpu_us_per_hs", "(r) proxy CPU per resumed handshake", Better.LOWER, " µs"),
+      new Row("r", "resumed_pct", "(r) handshakes that resumed (check: ≈ 100 %)", Better.NONE, " %"),
+      new Row("r", "accepts_per_req", "(r) accepted connections per request (check: ≈ 1)", Better.NONE, ""),
+      new Row("r", "cpu1_busy_pct", "(r) CPU 1 busy (proxy core)", Better.NONE, " %"),
+      new Row("r", "cpu0_busy_pct", "(r) CPU 0 busy (client + backend)", Better.NONE, " %"),
+      new Row("t", "gbps", "(t) TCP proxy, iperf3 one stream: Gbit/s", Better.HIGHER, ""),
+      new Row("t", "vs_direct", "(t) throughput ÷ direct (target ≥ 0.8)", Better.NONE, ""),
+      new Row("t", "cpu_ms_per_gb", "(t) proxy CPU per GB carried", Better.LOWER, " ms"),
+      new Row("t", "cpu1_busy_pct", "(t) CPU 1 busy (proxy core)", Better.NONE, " %"),
       new Row("g", "rss_b_per_conn", "(g) RSS growth per idle keep-alive connection", Better.LOWER, " B"),
       new Row("g", "rss_mb_per_10k", "(g) RSS growth scaled to 10,000 connections", Better.LOWER, " MB"),
       new Row("g", "heap_b_per_conn", "(g) live Java heap per idle connection (after full GC)", Better.NONE, " B"),
@@ -76,11 +95,38 @@ public final class Report {
   private final Map<String, Map<String, Map<String, List<String>>>> data = new TreeMap<>();
   private final Set<String> peers = new LinkedHashSet<>();
   private final Path runDir;
+  /** The earlier run whose rows fill the tests not measured now, or null. */
+  private final Path keepFrom;
+  private final Map<String, String> keptMeta;
+  private final Set<String> keptTests = new TreeSet<>();
+  /** Earlier run's peer → the column it continues as; and the earlier Sluice columns left out. */
+  private final Map<String, String> keptPeers = new TreeMap<>();
+  private final Set<String> droppedPeers = new TreeSet<>();
 
-  private Report(Path runDir) throws IOException {
+  private Report(Path runDir, Path keepFrom, Map<String, String> rename) throws IOException {
     this.runDir = runDir;
+    this.keepFrom = keepFrom;
     this.meta = readMeta(runDir.resolve("meta.txt"));
-    for (String line : Files.readAllLines(runDir.resolve("results.csv"), StandardCharsets.UTF_8)) {
+    load(runDir, null, null);
+    if (keepFrom != null) {
+      this.keptMeta = readMeta(keepFrom.resolve("meta.txt"));
+      load(keepFrom, rename, new HashSet<>(data.keySet()));
+    } else {
+      this.keptMeta = Map.of();
+    }
+    mergeLatencies();
+    scaleIdle();
+    relativeToDirect();
+  }
+
+  /**
+   * Reads one run's results.csv. For an earlier run ({@code measured} not null) only the tests not
+   * in {@code measured} are taken, peers renamed or left out as the class comment says, and
+   * histogram log paths made absolute.
+   */
+  private void load(Path dir, Map<String, String> rename, Set<String> measured) throws IOException {
+    Set<String> current = new HashSet<>(peers);
+    for (String line : Files.readAllLines(dir.resolve("results.csv"), StandardCharsets.UTF_8)) {
       if (line.isBlank() || line.startsWith("#")) {
         continue;
       }
@@ -88,22 +134,62 @@ public final class Report {
       if (f.length < 5) {
         continue;
       }
-      peers.add(f[1]);
-      data.computeIfAbsent(f[0], k -> new TreeMap<>())
-          .computeIfAbsent(f[1], k -> new TreeMap<>())
+      String test = f[0];
+      String peer = f[1];
+      String value = f[4];
+      if (measured != null) {
+        if (measured.contains(test)) {
+          continue;
+        }
+        String mapped = rename.get(peer);
+        if (mapped != null) {
+          keptPeers.put(peer, mapped);
+          peer = mapped;
+        } else if (peer.startsWith("sluice") && !current.contains(peer)) {
+          droppedPeers.add(peer);
+          continue;
+        }
+        if (f[3].equals("hlog")) {
+          value = dir.resolve(value).toAbsolutePath().toString();
+        }
+        keptTests.add(test);
+      }
+      peers.add(peer);
+      data.computeIfAbsent(test, k -> new TreeMap<>())
+          .computeIfAbsent(peer, k -> new TreeMap<>())
           .computeIfAbsent(f[3], k -> new ArrayList<>())
-          .add(f[4]);
+          .add(value);
     }
-    mergeLatencies();
-    scaleIdle();
   }
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 1) {
-      System.err.println("usage: Report RUN_DIR");
-      System.exit(2);
+    Path keepFrom = null;
+    Map<String, String> rename = new LinkedHashMap<>();
+    for (int i = 1; i < args.length; i += 2) {
+      if (i + 1 >= args.length) {
+        usage();
+      }
+      switch (args[i]) {
+        case "--keep-from" -> keepFrom = Path.of(args[i + 1]);
+        case "--keep-peer" -> {
+          String[] kv = args[i + 1].split("=", 2);
+          if (kv.length != 2) {
+            usage();
+          }
+          rename.put(kv[0], kv[1]);
+        }
+        default -> usage();
+      }
     }
-    new Report(Path.of(args[0])).print(new PrintStream(System.out, true, StandardCharsets.UTF_8));
+    if (args.length < 1) {
+      usage();
+    }
+    new Report(Path.of(args[0]), keepFrom, rename).print(new PrintStream(System.out, true, StandardCharsets.UTF_8));
+  }
+
+  private static void usage() {
+    System.err.println("usage: Report RUN_DIR [--keep-from EARLIER_RUN_DIR [--keep-peer OLD=NEW]...]");
+    System.exit(2);
   }
 
   private static Map<String, String> readMeta(Path file) throws IOException {
@@ -184,6 +270,24 @@ public final class Report {
     }
   }
 
+  /** (t): each peer's median throughput over the direct run's median. */
+  private void relativeToDirect() {
+    Map<String, Map<String, List<String>>> t = data.get("t");
+    if (t == null || !t.containsKey("direct")) {
+      return;
+    }
+    Double direct = median(t.get("direct").get("gbps"));
+    if (direct == null || direct <= 0) {
+      return;
+    }
+    for (Map<String, List<String>> m : t.values()) {
+      Double mine = median(m.get("gbps"));
+      if (mine != null) {
+        m.put("vs_direct", List.of(String.format(Locale.ROOT, "%.2f", mine / direct)));
+      }
+    }
+  }
+
   private static String us(double nanos) {
     return String.format(Locale.ROOT, "%.1f", nanos / 1000.0);
   }
@@ -212,9 +316,40 @@ public final class Report {
     out.println("column, CPU per request is the backend's own; every other CPU figure is the proxy's.");
     out.println();
     for (String key : List.of("date", "machine", "kernel", "jdk", "nginx", "haproxy", "openssl", "wrk", "h2load",
-        "sluice_flags", "layout", "reps", "durations", "fixed_rate", "load_before", "load_after", "quiet")) {
+        "iperf3", "tls_libraries", "sluice_flags", "sluice_jar", "layout", "tests", "reps", "durations", "fixed_rate",
+        "load_before", "load_after", "quiet")) {
       if (meta.containsKey(key)) {
         out.println("- **" + key.replace('_', ' ') + "**: " + meta.get(key));
+      }
+    }
+    if (meta.containsKey("tls_check")) {
+      out.println("- **TLS as negotiated with `openssl s_client`**: " + meta.get("tls_check"));
+    }
+    if (!keptTests.isEmpty()) {
+      StringBuilder kept = new StringBuilder("- **rows kept from an earlier run**: ");
+      for (String t : keptTests) {
+        kept.append('(').append(t).append(')');
+      }
+      kept.append(" come from `").append(keepFrom).append("` (").append(keptMeta.getOrDefault("date", "date unknown"))
+          .append("), not from this run");
+      if (!keptPeers.isEmpty()) {
+        kept.append("; its column");
+        keptPeers.forEach((from, to) -> kept.append(' ').append(from).append(" is shown as ").append(title(to)));
+      }
+      if (!droppedPeers.isEmpty()) {
+        kept.append("; left out: ").append(String.join(", ", droppedPeers));
+      }
+      out.println(kept);
+      for (String key : List.of("durations", "fixed_rate", "quiet", "load_before", "load_after")) {
+        if (keptMeta.containsKey(key)) {
+          out.println("  - earlier run's " + key.replace('_', ' ') + ": " + keptMeta.get(key));
+        }
+      }
+      for (Map.Entry<String, String> e : keptMeta.entrySet()) {
+        String name = e.getKey().startsWith("sluice_flags.") ? e.getKey().substring("sluice_flags.".length()) : null;
+        if (name != null && keptPeers.containsKey(name)) {
+          out.println("  - earlier run's flags of " + name + ": " + e.getValue());
+        }
       }
     }
     for (Map.Entry<String, String> e : meta.entrySet()) {
@@ -261,8 +396,8 @@ public final class Report {
     printHeapPerConnection(out, sluices);
     printProblems(out, columns);
     out.println();
-    out.println("Raw figures: `" + runDir + "/results.csv`; histogram logs, peer configurations and logs");
-    out.println("next to it.");
+    out.println("Raw figures: `" + runDir + "/results.csv`" + (keepFrom == null ? "" : " and, for the kept rows, `"
+        + keepFrom + "/results.csv`") + "; histogram logs, peer configurations and logs next to them.");
   }
 
   private static String title(String peer) {
@@ -386,6 +521,15 @@ public final class Report {
   private void printHeapPerConnection(PrintStream out, List<String> sluices) {
     for (String s : sluices) {
       Path file = runDir.resolve("heap-per-conn-" + s + "-1.txt");
+      if (keptTests.contains("g")) {
+        String earlier = s;
+        for (Map.Entry<String, String> e : keptPeers.entrySet()) {
+          if (e.getValue().equals(s)) {
+            earlier = e.getKey();
+          }
+        }
+        file = keepFrom.resolve("heap-per-conn-" + earlier + "-1.txt");
+      }
       if (!Files.exists(file)) {
         continue;
       }
