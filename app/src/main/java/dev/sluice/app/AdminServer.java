@@ -149,8 +149,7 @@ final class AdminServer implements AutoCloseable {
       case "/" -> Reply.text(200, help());
       case "/ready" -> ready();
       case "/stats" -> stats(params);
-      case "/stats/prometheus" -> new Reply(200, "text/plain; version=0.0.4; charset=UTF-8",
-          PrometheusFormat.render(server.stats().counterValues(), server.stats().gaugeValues()));
+      case "/stats/prometheus" -> prometheus();
       case "/config_dump" -> Reply.json(configDump());
       case "/clusters" -> params.containsKey("format") && "json".equals(first(params, "format"))
           ? Reply.json(clustersJson())
@@ -159,6 +158,7 @@ final class AdminServer implements AutoCloseable {
           ? Reply.json(listenersJson())
           : Reply.text(200, listenersText());
       case "/server_info" -> Reply.json(serverInfo());
+      case "/certs" -> Reply.json(CertificateReport.json(server.tlsContexts(), Instant.now()));
       case "/drain_listeners" -> requirePost(method, () -> {
         server.drainListeners(params.containsKey("graceful"), params.containsKey("inboundonly"));
         return Reply.text(200, "OK\n");
@@ -206,6 +206,7 @@ final class AdminServer implements AutoCloseable {
         "  /healthcheck/fail (POST): report failing health; /ready then answers 503",
         "  /healthcheck/ok (POST): report passing health",
         "  /listeners: listeners and their bound addresses (?format=json)",
+        "  /certs: the certificate each TLS context presents, its SANs and expiry, what it still waits for",
         "  /quitquitquit (POST): exit the server",
         "  /ready: 200 when the server is live",
         "  /server_info: version, state, uptime, command line",
@@ -219,7 +220,14 @@ final class AdminServer implements AutoCloseable {
     return Reply.text(s == ServerState.LIVE ? 200 : 503, s.name() + "\n");
   }
 
+  private Reply prometheus() {
+    server.refreshComputedStats();
+    return new Reply(200, "text/plain; version=0.0.4; charset=UTF-8",
+        PrometheusFormat.render(server.stats().counterValues(), server.stats().gaugeValues()));
+  }
+
   private Reply stats(Map<String, List<String>> params) {
+    server.refreshComputedStats();
     SortedMap<String, Long> counters = server.stats().counterValues();
     SortedMap<String, Long> gauges = server.stats().gaugeValues();
     if (params.containsKey("filter")) {

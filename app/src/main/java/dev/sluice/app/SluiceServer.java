@@ -51,6 +51,7 @@ public final class SluiceServer implements AutoCloseable {
   private final Instant started = Instant.now();
   private final Gauge stateGauge;
   private final Gauge liveGauge;
+  private final Gauge certificateExpiryGauge;
   private AdminServer admin;
   private volatile ServerState state = ServerState.PRE_INITIALIZING;
   private volatile boolean healthCheckFailed;
@@ -67,6 +68,7 @@ public final class SluiceServer implements AutoCloseable {
         certificateSources);
     this.stateGauge = stats.gauge("server.state");
     this.liveGauge = stats.gauge("server.live");
+    this.certificateExpiryGauge = stats.gauge("server.days_until_first_cert_expiring");
     stats.gauge("server.concurrency").set(options.concurrency());
     setState(ServerState.PRE_INITIALIZING);
   }
@@ -246,6 +248,19 @@ public final class SluiceServer implements AutoCloseable {
 
   public StatsRegistry stats() {
     return stats;
+  }
+
+  /**
+   * Brings the gauges computed on demand up to date before the admin interface shows stats:
+   * Envoy's {@code server.days_until_first_cert_expiring}, from the certificates presented now.
+   */
+  void refreshComputedStats() {
+    certificateExpiryGauge.set(CertificateReport.daysUntilFirstExpiring(tlsFactory.openContexts(), Instant.now()));
+  }
+
+  /** The TLS contexts of listeners and clusters that are open. */
+  List<dev.sluice.tls.RotatingTlsContext> tlsContexts() {
+    return tlsFactory.openContexts();
   }
 
   ClusterManager clusters() {

@@ -43,6 +43,7 @@ public final class RotatingTlsContext implements CertificateSource<TlsSnapshot>,
   private final CompletableFuture<TlsSnapshot> ready = new CompletableFuture<>();
   private final List<Subscription> subscriptions = new ArrayList<>();
   private volatile TlsSnapshot current;
+  private volatile boolean closed;
 
   // Guarded by this.
   private CertificateMaterial certificate;
@@ -109,6 +110,11 @@ public final class RotatingTlsContext implements CertificateSource<TlsSnapshot>,
     return waiting;
   }
 
+  /** True once {@link #close()} was called: the context no longer follows its sources. */
+  public boolean isClosed() {
+    return closed;
+  }
+
   /** The latest failure to load or build, cleared by the next success. */
   public synchronized Optional<String> lastError() {
     return Optional.ofNullable(lastError);
@@ -142,6 +148,7 @@ public final class RotatingTlsContext implements CertificateSource<TlsSnapshot>,
   /** Stops watching the sources; the current snapshot stays usable for connections that hold it. */
   @Override
   public void close() {
+    closed = true;
     List<Subscription> toClose;
     synchronized (subscriptions) {
       toClose = List.copyOf(subscriptions);

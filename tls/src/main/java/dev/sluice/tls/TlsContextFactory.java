@@ -17,10 +17,13 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import javax.net.ssl.SSLException;
 
 /**
@@ -60,6 +63,8 @@ public final class TlsContextFactory {
       return size() > CACHE_SIZE;
     }
   };
+
+  private final Set<RotatingTlsContext> live = Collections.synchronizedSet(new LinkedHashSet<>());
 
   private record CacheKey(Object config, String certificateFingerprint, String trustFingerprint) {}
 
@@ -126,15 +131,32 @@ public final class TlsContextFactory {
   /** A server context that follows its certificate and CA sources; ready once both delivered. */
   public RotatingTlsContext serverContext(String name, DownstreamTlsConfig config, CertificateSourceRegistry sources) {
     CommonTlsConfig common = config.commonTlsContext();
-    return RotatingTlsContext.start(name, (certificate, trust) -> serverSnapshot(config, certificate, trust),
-        sources.certificate(common.certificate()), trustSource(common, sources));
+    return track(RotatingTlsContext.start(name, (certificate, trust) -> serverSnapshot(config, certificate, trust),
+        sources.certificate(common.certificate()), trustSource(common, sources)));
   }
 
   /** A client context that follows its certificate (if any) and CA sources. */
   public RotatingTlsContext clientContext(String name, UpstreamTlsConfig config, CertificateSourceRegistry sources) {
     CommonTlsConfig common = config.commonTlsContext();
-    return RotatingTlsContext.start(name, (certificate, trust) -> clientSnapshot(config, certificate, trust),
-        common.certificate() == null ? null : sources.certificate(common.certificate()), trustSource(common, sources));
+    return track(RotatingTlsContext.start(name, (certificate, trust) -> clientSnapshot(config, certificate, trust),
+        common.certificate() == null ? null : sources.certificate(common.certificate()), trustSource(common, sources)));
+  }
+
+  /**
+   * The contexts made here and not closed yet, oldest first: what the admin interface lists under
+   * {@code /certs} and what {@code server.days_until_first_cert_expiring} is computed from.
+   */
+  public List<RotatingTlsContext> openContexts() {
+    synchronized (live) {
+      live.removeIf(RotatingTlsContext::isClosed);
+      return List.copyOf(live);
+    }
+  }
+
+  private RotatingTlsContext track(RotatingTlsContext context) {
+    live.removeIf(RotatingTlsContext::isClosed);
+    live.add(context);
+    return context;
   }
 
   private static CertificateSource<TrustBundle> trustSource(CommonTlsConfig common, CertificateSourceRegistry sources) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sluice.conformance.support.EchoedRequest;
 import dev.sluice.conformance.support.H2Client;
 import dev.sluice.conformance.support.H2Response;
+import dev.sluice.conformance.support.HttpClients;
 import dev.sluice.conformance.support.ProxyFixture;
 import dev.sluice.conformance.support.RawHttpConnection;
 import dev.sluice.conformance.support.RawResponse;
@@ -13,6 +14,8 @@ import dev.sluice.conformance.support.TestBackend;
 import dev.sluice.conformance.support.TlsClients;
 import dev.sluice.tls.TestPki;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -51,8 +54,11 @@ class TlsTerminationTest {
   static void start() {
     serverCa = TestPki.ca("server-ca");
     clientCa = TestPki.ca("client-ca");
-    certA = TestPki.leaf(serverCa, "a.example.test", List.of(), List.of("a.example.test"));
-    certB = TestPki.leaf(serverCa, "b.example.test", List.of(GATEWAY_ID), List.of("b.example.test"));
+    Instant now = Instant.now();
+    certA = TestPki.leaf(serverCa, "a.example.test", List.of(), List.of("a.example.test"), now.minus(Duration.ofHours(1)),
+        now.plus(Duration.ofDays(30)).plus(Duration.ofHours(1)));
+    certB = TestPki.leaf(serverCa, "b.example.test", List.of(GATEWAY_ID), List.of("b.example.test"),
+        now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(20)).plus(Duration.ofHours(1)));
     client = TestPki.leaf(clientCa, "client", List.of(CLIENT_ID), List.of());
     Path[] a = Pem.write(dir, "a", certA);
     Path[] b = Pem.write(dir, "b", certB);
@@ -174,6 +180,21 @@ class TlsTerminationTest {
     try (RawHttpConnection c = RawHttpConnection.openTls(address(), trustingServers(client), "b.example.test")) {
       assertThat(TlsClients.peerLeaf(c.tlsSession()).getSerialNumber()).isEqualTo(certB.serial());
     }
+  }
+
+  @Test
+  void theAdminInterfaceListsTheCertificatesAndTheDaysUntilTheFirstExpires() {
+    HttpClient admin = HttpClients.http1();
+    String base = "http://127.0.0.1:" + proxy.adminAddress().getPort();
+    String certs = HttpClients.send(admin,
+        HttpClients.get(URI.create(base + "/certs"))).body();
+    assertThat(certs)
+        .contains("\"name\":\"listener 'tls' chain 'a'\"", "\"serial_number\":\"" + certA.serial().toString(16) + "\"")
+        .contains("\"name\":\"listener 'tls' chain 'b'\"", "\"serial_number\":\"" + certB.serial().toString(16) + "\"")
+        .contains("{\"uri\":\"" + GATEWAY_ID + "\"}", "{\"dns\":\"a.example.test\"}", "\"days_until_expiration\":30");
+    String stats = HttpClients.send(admin,
+        HttpClients.get(URI.create(base + "/stats?filter=cert_expiring"))).body();
+    assertThat(stats).isEqualTo("server.days_until_first_cert_expiring: 20\n");
   }
 
   @Test
