@@ -169,6 +169,8 @@ class SdsRotationTest {
     Await.until("the listener is warming", () -> proxy.stats().gaugeValues()
         .getOrDefault("listener_manager.total_listeners_warming", 0L) == 1);
     assertThat(canConnect(port)).as("nothing accepts connections without a certificate").isFalse();
+    assertThat(proxy.stats().counterValues()).as("the missing secret is reported").containsEntry("sds.late.init_fetch_timeout", 1L);
+    assertThat(proxy.listeners()).as("no active listener").isEmpty();
 
     TestPki.Issued late = TestPki.leaf(ca, "late", List.of(), List.of("web.test"));
     management.set(snapshot("2", "late", secret("late", late)));
