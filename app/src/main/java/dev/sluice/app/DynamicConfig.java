@@ -46,6 +46,7 @@ final class DynamicConfig implements AutoCloseable {
     DynamicConfig dynamic = new DynamicConfig(server);
     XdsClientOptions.Builder options = XdsClientOptions.builder(xds, bootstrap.node())
         .staticResources(bootstrap)
+        .fileSecretNames(server.fileSecretNames())
         .stats(server.stats())
         .ticker(Ticker.SYSTEM)
         .random(RandomSource.THREAD_LOCAL);

@@ -3,6 +3,7 @@ package dev.sluice.app;
 import dev.sluice.common.RandomSource;
 import dev.sluice.config.BootstrapConfig;
 import dev.sluice.config.ListenerConfig;
+import dev.sluice.config.SecretConfig;
 import dev.sluice.listener.BoundListener;
 import dev.sluice.listener.ListenerBindException;
 import dev.sluice.listener.ListenerManager;
@@ -16,11 +17,19 @@ import dev.sluice.tls.CertificateSourceRegistry;
 import dev.sluice.tls.SecretPublisher;
 import dev.sluice.tls.TlsContextFactory;
 import dev.sluice.tls.UpstreamTlsContexts;
+import dev.sluice.xds.FileSecretSource;
+import dev.sluice.xds.bootstrap.ConfigException;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -57,6 +66,8 @@ public final class SluiceServer implements AutoCloseable {
   private volatile boolean healthCheckFailed;
   private volatile boolean stopped;
   private volatile java.util.function.Supplier<String> configDumpSource;
+  private final List<FileSecretSource> secretFiles = new CopyOnWriteArrayList<>();
+  private final Set<String> fileSecretNames = ConcurrentHashMap.newKeySet();
 
   private SluiceServer(BootstrapConfig bootstrap, ServerOptions options) {
     this.bootstrap = bootstrap;
@@ -107,6 +118,7 @@ public final class SluiceServer implements AutoCloseable {
         .withSecrets(bootstrap.secrets());
     // Secrets first: the TLS contexts of clusters and listeners built next find their material.
     secrets.publish(snapshot.secrets());
+    startSecretFiles();
     try {
       clusters.update(snapshot.clusters()).get(CLUSTER_INIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -129,6 +141,35 @@ public final class SluiceServer implements AutoCloseable {
     }
     log.info("sluice is live: {} listener(s), {} cluster(s), admin {}", snapshot.listeners().size(),
         snapshot.clusters().size(), admin == null ? "off" : admin.localAddress());
+  }
+
+  /**
+   * Starts one watched source per SDS secret file that the static listeners and clusters name,
+   * each publishing only the secrets referenced from it: a file may hold others, whose names could
+   * belong to static or ADS secrets. The first read happens here, so those listeners bind with
+   * their material; a file that became unusable since the bootstrap was loaded fails start-up.
+   */
+  private void startSecretFiles() throws StartupException {
+    for (Map.Entry<String, Set<String>> file : bootstrap.secretFiles().entrySet()) {
+      Set<String> names = file.getValue();
+      try {
+        secretFiles.add(FileSecretSource.start(Path.of(file.getKey()), all -> publishFileSecrets(all, names)));
+      } catch (ConfigException e) {
+        throw new StartupException("secret file: " + String.join("; ", e.errors()), e);
+      }
+      fileSecretNames.addAll(names);
+    }
+  }
+
+  private void publishFileSecrets(Map<String, SecretConfig> all, Set<String> names) {
+    Map<String, SecretConfig> referenced = new HashMap<>(all);
+    referenced.keySet().retainAll(names);
+    secrets.publish(referenced);
+  }
+
+  /** The names of the secrets read from SDS files; the xDS client must not fetch them over ADS. */
+  Set<String> fileSecretNames() {
+    return Set.copyOf(fileSecretNames);
   }
 
   /**
@@ -347,6 +388,7 @@ public final class SluiceServer implements AutoCloseable {
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     listeners.close();
     clusters.close();
+    secretFiles.forEach(FileSecretSource::close);
     certificateSources.close();
   }
 }

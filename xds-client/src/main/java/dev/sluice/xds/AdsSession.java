@@ -100,8 +100,11 @@ final class AdsSession implements AdsStreamListener {
     this.watcher = watcher;
     this.stats = new XdsStats(options.stats());
     this.backoff = new ExponentialBackoff(server.retryBaseInterval(), server.retryMaxInterval(), options.random());
-    this.assembler = new SnapshotAssembler(options.staticListeners(), options.staticClusters(),
-        options.staticSecrets().keySet());
+    // Secrets read from files are as local as static ones: the static resources' references to
+    // them are not SDS subscriptions.
+    Set<String> localSecrets = new HashSet<>(options.staticSecrets().keySet());
+    localSecrets.addAll(options.fileSecretNames());
+    this.assembler = new SnapshotAssembler(options.staticListeners(), options.staticClusters(), localSecrets);
     this.cacheStore = options.configCacheDir().map(dir -> new ConfigCacheStore(dir, options.configCacheFilesKept()));
     this.incremental = server.apiType() == XdsServerConfig.ApiType.DELTA_GRPC;
     for (XdsResourceType<?> type : List.of(new ClusterResourceType(), new EndpointResourceType(),

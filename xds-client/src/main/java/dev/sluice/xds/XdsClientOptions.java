@@ -27,6 +27,8 @@ import java.util.Set;
  * @param staticSecrets secrets of the bootstrap, part of every snapshot; a TLS context's secret
  *     name not among them is fetched over ADS
  * @param secretNames SDS secrets to fetch and hold beyond those the TLS contexts name
+ * @param fileSecretNames secrets the static resources read from SDS files (the server watches
+ *     those); not fetched over ADS and not part of the snapshots
  * @param stats where the client's stats go
  * @param ticker the clock for update times
  * @param random the source of reconnect jitter
@@ -42,6 +44,7 @@ public record XdsClientOptions(
     List<ClusterConfig> staticClusters,
     Map<String, SecretConfig> staticSecrets,
     Set<String> secretNames,
+    Set<String> fileSecretNames,
     StatsRegistry stats,
     Ticker ticker,
     RandomSource random,
@@ -58,6 +61,7 @@ public record XdsClientOptions(
     staticClusters = List.copyOf(staticClusters);
     staticSecrets = Map.copyOf(staticSecrets);
     secretNames = Set.copyOf(secretNames);
+    fileSecretNames = Set.copyOf(fileSecretNames);
     Objects.requireNonNull(stats, "stats");
     Objects.requireNonNull(ticker, "ticker");
     Objects.requireNonNull(random, "random");
@@ -80,6 +84,7 @@ public record XdsClientOptions(
     private List<ClusterConfig> staticClusters = List.of();
     private Map<String, SecretConfig> staticSecrets = Map.of();
     private Set<String> secretNames = Set.of();
+    private Set<String> fileSecretNames = Set.of();
     private StatsRegistry stats = new StatsRegistry();
     private Ticker ticker = Ticker.SYSTEM;
     private RandomSource random = RandomSource.THREAD_LOCAL;
@@ -110,6 +115,11 @@ public record XdsClientOptions(
 
     public Builder secretNames(Set<String> names) {
       this.secretNames = names;
+      return this;
+    }
+
+    public Builder fileSecretNames(Set<String> names) {
+      this.fileSecretNames = names;
       return this;
     }
 
@@ -144,7 +154,8 @@ public record XdsClientOptions(
     }
 
     public XdsClientOptions build() {
-      return new XdsClientOptions(server, node, staticListeners, staticClusters, staticSecrets, secretNames, stats,
+      return new XdsClientOptions(server, node, staticListeners, staticClusters, staticSecrets, secretNames, fileSecretNames,
+          stats,
           ticker, random, configCacheDir, configCacheFilesKept, configCacheFallbackAfter);
     }
   }

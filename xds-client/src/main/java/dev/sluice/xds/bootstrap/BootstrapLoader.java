@@ -1,6 +1,7 @@
 package dev.sluice.xds.bootstrap;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import dev.sluice.config.BootstrapConfig;
 import dev.sluice.xds.internal.EnvoyTypeRegistry;
@@ -59,7 +60,7 @@ public final class BootstrapLoader {
   /** Decodes inline YAML/JSON text (Envoy's --config-yaml); 'origin' names it in errors (e.g. "--config-yaml"). */
   public static LoadedBootstrap parse(String text, String origin) throws ConfigException {
     List<String> errors = new ArrayList<>();
-    Bootstrap bootstrap = parse(text, origin, Format.SNIFF, errors);
+    Bootstrap bootstrap = parse(text, origin, Format.SNIFF, Bootstrap.getDefaultInstance(), "the bootstrap", errors);
     if (bootstrap == null) {
       throw new ConfigException(errors);
     }
@@ -74,9 +75,47 @@ public final class BootstrapLoader {
   public static LoadedBootstrap load(Path file, String overlayYaml) throws ConfigException {
     String origin = file.toString();
     List<String> errors = new ArrayList<>();
-    Bootstrap base = null;
+    String text = read(file, errors);
+    Bootstrap base = text == null ? null : parse(text, origin, formatOf(file), Bootstrap.getDefaultInstance(),
+        "the bootstrap", errors);
+    boolean hasOverlay = overlayYaml != null && !overlayYaml.isBlank();
+    Bootstrap overlay = hasOverlay
+        ? parse(overlayYaml, CONFIG_YAML_ORIGIN, Format.YAML, Bootstrap.getDefaultInstance(), "the bootstrap", errors)
+        : null;
+    if (!errors.isEmpty()) {
+      throw new ConfigException(errors);
+    }
+    if (!hasOverlay) {
+      return decode(base, origin);
+    }
+    return decode(base.toBuilder().mergeFrom(overlay).build(), origin + " + " + CONFIG_YAML_ORIGIN);
+  }
+
+  /**
+   * Reads a file holding one YAML or JSON document of {@code prototype}'s type (an SDS file's
+   * {@code DiscoveryResponse}), with the same checks and messages as a bootstrap; {@code what}
+   * names the document in messages ("the secret file").
+   */
+  static <T extends Message> T readMessage(Path file, T prototype, String what) throws ConfigException {
+    List<String> errors = new ArrayList<>();
+    String text = read(file, errors);
+    T message = text == null ? null : parseMessage(text, file, prototype, what, errors);
+    if (message == null) {
+      throw new ConfigException(errors);
+    }
+    return message;
+  }
+
+  /** {@link #readMessage} for text already read from {@code file}. */
+  static <T extends Message> T parseMessage(String text, Path file, T prototype, String what, List<String> errors) {
+    return parse(text, file.toString(), formatOf(file), prototype, what, errors);
+  }
+
+  /** The file's text; null after adding to {@code errors}. */
+  private static String read(Path file, List<String> errors) {
+    String origin = file.toString();
     try {
-      base = parse(Files.readString(file), origin, formatOf(file), errors);
+      return Files.readString(file);
     } catch (CharacterCodingException e) {
       errors.add(origin + ": not valid UTF-8 text");
     } catch (NoSuchFileException e) {
@@ -86,15 +125,7 @@ public final class BootstrapLoader {
     } catch (IOException | SecurityException e) {
       errors.add(origin + ": cannot read the file: " + e);
     }
-    boolean hasOverlay = overlayYaml != null && !overlayYaml.isBlank();
-    Bootstrap overlay = hasOverlay ? parse(overlayYaml, CONFIG_YAML_ORIGIN, Format.YAML, errors) : null;
-    if (!errors.isEmpty()) {
-      throw new ConfigException(errors);
-    }
-    if (!hasOverlay) {
-      return decode(base, origin);
-    }
-    return decode(base.toBuilder().mergeFrom(overlay).build(), origin + " + " + CONFIG_YAML_ORIGIN);
+    return null;
   }
 
   private static Format formatOf(Path file) {
@@ -106,10 +137,11 @@ public final class BootstrapLoader {
     return lower.endsWith(".json") ? Format.JSON : Format.SNIFF;
   }
 
-  /** Text to proto; null after adding to {@code errors}. */
-  private static Bootstrap parse(String text, String origin, Format format, List<String> errors) {
+  /** Text to a proto of {@code prototype}'s type; null after adding to {@code errors}. */
+  private static <T extends Message> T parse(String text, String origin, Format format, T prototype, String what,
+      List<String> errors) {
     if (text.isBlank()) {
-      errors.add(origin + ": the bootstrap is empty");
+      errors.add(origin + ": " + what + " is empty");
       return null;
     }
     boolean json = format == Format.JSON || (format == Format.SNIFF && JsonText.looksLikeJson(text));
@@ -125,16 +157,16 @@ public final class BootstrapLoader {
       return null;
     }
     if (root == null) {
-      errors.add(origin + ": the bootstrap is empty");
+      errors.add(origin + ": " + what + " is empty");
       return null;
     }
     YamlProtoConverter.Result converted =
-        YamlProtoConverter.convert(root, Bootstrap.getDescriptor(), origin, EnvoyTypeRegistry.get());
+        YamlProtoConverter.convert(root, prototype.getDescriptorForType(), origin, EnvoyTypeRegistry.get());
     if (!converted.errors().isEmpty()) {
       errors.addAll(converted.errors());
       return null;
     }
-    Bootstrap.Builder builder = Bootstrap.newBuilder();
+    Message.Builder builder = prototype.newBuilderForType();
     try {
       JsonFormat.parser().usingTypeRegistry(EnvoyTypeRegistry.get()).merge(converted.json(), builder);
     } catch (InvalidProtocolBufferException e) {
@@ -142,7 +174,9 @@ public final class BootstrapLoader {
       errors.add(origin + ": " + e.getMessage());
       return null;
     }
-    return builder.build();
+    @SuppressWarnings("unchecked") // newBuilderForType builds the prototype's own type
+    T message = (T) builder.build();
+    return message;
   }
 
   /**
@@ -164,7 +198,7 @@ public final class BootstrapLoader {
 
   private static LoadedBootstrap decode(Bootstrap bootstrap, String origin) throws ConfigException {
     DecodeContext ctx = new DecodeContext(origin);
-    Optional<DecodedBootstrap> config = BootstrapDecoder.decode(bootstrap, ctx);
+    Optional<DecodedBootstrap> config = BootstrapDecoder.decode(bootstrap, ctx, SecretFileLoader::read);
     for (String warning : ctx.warnings()) {
       LOG.warn("{}", warning);
     }

@@ -25,13 +25,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Decodes a whole {@code Bootstrap}: node, admin, static resources and the ADS server of
  * {@code dynamic_resources}, then the checks that span resources — unique listener, cluster and
  * secret names, one listener per address, routes and TCP proxies that name only defined clusters
  * (Envoy's {@code validate_clusters} for static route tables), and TLS contexts that name only
- * defined static secrets, or secrets over ADS when there is an ADS server.
+ * defined static secrets, secrets over ADS when there is an ADS server, or secrets that the files
+ * they name provide.
  */
 public final class BootstrapDecoder {
   private static final Set<String> BOOTSTRAP_FIELDS = Set.of("node", "static_resources", "admin",
@@ -42,8 +44,13 @@ public final class BootstrapDecoder {
 
   private BootstrapDecoder() {}
 
-  /** Decodes {@code bootstrap}; empty when an error was recorded in {@code ctx}. */
-  public static Optional<DecodedBootstrap> decode(Bootstrap bootstrap, DecodeContext ctx) {
+  /**
+   * Decodes {@code bootstrap}; empty when an error was recorded in {@code ctx}. {@code secretFiles}
+   * reads the files that {@code sds_config} path sources name, so that a missing or broken file
+   * rejects the bootstrap, as in Envoy.
+   */
+  public static Optional<DecodedBootstrap> decode(Bootstrap bootstrap, DecodeContext ctx,
+      SecretFileReader secretFiles) {
     int before = ctx.errorCount();
     FieldRules.check(bootstrap, "", ctx, BOOTSTRAP_FIELDS);
     NodeConfig node = bootstrap.hasNode() ? node(bootstrap.getNode(), "node", ctx) : NodeConfig.EMPTY;
@@ -58,11 +65,16 @@ public final class BootstrapDecoder {
     Map<String, SecretConfig> secrets = secrets(resources.getSecretsList(), "static_resources.secrets", ctx);
     checkClusterReferences(resources.getClustersList(), ctx);
     Optional<XdsServerConfig> xds = DynamicResourcesDecoder.decode(bootstrap, ctx);
-    checkSecretReferences(resources.getSecretsList(), secrets, bootstrap.getDynamicResources().hasAdsConfig(), ctx);
+    checkSecretReferences(resources.getSecretsList(), secrets, bootstrap.getDynamicResources().hasAdsConfig(),
+        secretFiles, ctx);
     if (ctx.errorCount() != before) {
       return Optional.empty();
     }
-    return Optional.of(new DecodedBootstrap(new BootstrapConfig(node, admin, listeners, clusters, secrets), xds));
+    Map<String, Set<String>> files = new LinkedHashMap<>();
+    for (SecretReference ref : ctx.secretReferences()) {
+      ref.file().ifPresent(f -> files.computeIfAbsent(f.file().toString(), k -> new TreeSet<>()).add(ref.name()));
+    }
+    return Optional.of(new DecodedBootstrap(new BootstrapConfig(node, admin, listeners, clusters, secrets, files), xds));
   }
 
   private static Map<String, SecretConfig> secrets(List<Secret> protos, String path, DecodeContext ctx) {
@@ -86,10 +98,10 @@ public final class BootstrapDecoder {
    * that failed to decode count as defined, as clusters do.
    */
   private static void checkSecretReferences(List<Secret> protos, Map<String, SecretConfig> decoded, boolean ads,
-      DecodeContext ctx) {
+      SecretFileReader secretFiles, DecodeContext ctx) {
     Set<String> defined = new HashSet<>();
     protos.forEach(s -> defined.add(s.getName()));
-    SecretDecoder.checkReferences(ctx, defined, decoded);
+    SecretDecoder.checkReferences(ctx, defined, decoded, secretFiles);
     if (!ads) {
       for (SecretReference ref : ctx.secretReferences()) {
         if (ref.ads()) {

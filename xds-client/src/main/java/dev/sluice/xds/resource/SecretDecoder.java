@@ -5,9 +5,13 @@ import dev.sluice.config.SecretConfig;
 import dev.sluice.config.TlsCertificateConfig;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Decodes a {@code Secret}, from SDS or the bootstrap's {@code static_resources.secrets}: a
@@ -58,10 +62,29 @@ public final class SecretDecoder {
    * a static secret of the right kind (Envoy: "Unknown static secret"), and one fetched over ADS
    * must not take a static secret's name, which the snapshot's single secret namespace could not
    * tell apart. {@code defined} holds every static secret name, also of secrets that failed to
-   * decode, so that one broken secret is reported once.
+   * decode, so that one broken secret is reported once. References to files are checked with
+   * {@code files}, see {@link #checkFileReferences}.
+   */
+  public static void checkReferences(DecodeContext ctx, Set<String> defined, Map<String, SecretConfig> decoded,
+      SecretFileReader files) {
+    checkStaticAndAdsReferences(ctx, defined, decoded);
+    checkFileReferences(ctx, defined, files);
+  }
+
+  /**
+   * {@link #checkReferences} for resources from a management server, which cannot name secret
+   * files (the TLS decoder rejects those).
    */
   public static void checkReferences(DecodeContext ctx, Set<String> defined, Map<String, SecretConfig> decoded) {
+    checkStaticAndAdsReferences(ctx, defined, decoded);
+  }
+
+  private static void checkStaticAndAdsReferences(DecodeContext ctx, Set<String> defined,
+      Map<String, SecretConfig> decoded) {
     for (SecretReference ref : ctx.secretReferences()) {
+      if (ref.file().isPresent()) {
+        continue;
+      }
       if (ref.ads()) {
         if (defined.contains(ref.name())) {
           ctx.error(ref.path(), "secret '" + ref.name() + "' is a static secret (static_resources.secrets);"
@@ -82,6 +105,64 @@ public final class SecretDecoder {
         ctx.error(ref.path(), "static secret '" + ref.name() + "' has no tls_certificate");
       } else if (ref.kind() == SecretReference.Kind.VALIDATION_CONTEXT && secret.trustedCa() == null) {
         ctx.error(ref.path(), "static secret '" + ref.name() + "' has no validation_context");
+      }
+    }
+  }
+
+  /**
+   * Checks the references to secrets read from files, reading each file once, as Envoy does when it
+   * loads a bootstrap: the file must exist and parse, and hold a secret of the name and kind. All
+   * secrets share one namespace (TLS contexts name them by name only), so a file secret must not
+   * take the name of a static secret, of a secret fetched over ADS, or of the same name read from
+   * another file.
+   */
+  private static void checkFileReferences(DecodeContext ctx, Set<String> defined, SecretFileReader files) {
+    Set<String> adsNames = new HashSet<>();
+    for (SecretReference ref : ctx.secretReferences()) {
+      if (ref.ads()) {
+        adsNames.add(ref.name());
+      }
+    }
+    Map<Path, SecretFileReader.Result> read = new HashMap<>();
+    Set<Path> reported = new HashSet<>();
+    Map<String, Path> fileOfName = new HashMap<>();
+    for (SecretReference ref : ctx.secretReferences()) {
+      if (ref.file().isEmpty()) {
+        continue;
+      }
+      SecretReference.FileSource source = ref.file().get();
+      Path file = source.file();
+      if (defined.contains(ref.name())) {
+        ctx.error(ref.path(), "secret '" + ref.name() + "' is a static secret (static_resources.secrets) and is"
+            + " also to be read from " + file + "; give one of them another name");
+        continue;
+      }
+      if (adsNames.contains(ref.name())) {
+        ctx.error(ref.path(), "secret '" + ref.name() + "' is to be read from " + file + " here and fetched over ADS"
+            + " elsewhere; give one of them another name");
+        continue;
+      }
+      Path other = fileOfName.putIfAbsent(ref.name(), file);
+      if (other != null && !other.equals(file)) {
+        ctx.error(ref.path(), "secret '" + ref.name() + "' is to be read from " + file + " here and from " + other
+            + " elsewhere; give one of them another name");
+        continue;
+      }
+      SecretFileReader.Result result = read.computeIfAbsent(file, files::read);
+      if (!result.ok()) {
+        if (reported.add(file)) {
+          ctx.error(source.path(), "cannot use the secret file: " + String.join("; ", result.errors()));
+        }
+        continue;
+      }
+      SecretConfig secret = result.secrets().get(ref.name());
+      if (secret == null) {
+        ctx.error(ref.path(), "secret file " + file + " has no secret named '" + ref.name() + "' (it holds: "
+            + new TreeSet<>(result.secrets().keySet()) + ")");
+      } else if (ref.kind() == SecretReference.Kind.TLS_CERTIFICATE && secret.tlsCertificate() == null) {
+        ctx.error(ref.path(), "secret '" + ref.name() + "' of " + file + " has no tls_certificate");
+      } else if (ref.kind() == SecretReference.Kind.VALIDATION_CONTEXT && secret.trustedCa() == null) {
+        ctx.error(ref.path(), "secret '" + ref.name() + "' of " + file + " has no validation_context");
       }
     }
   }

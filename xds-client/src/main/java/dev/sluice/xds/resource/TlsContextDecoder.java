@@ -12,7 +12,9 @@ import dev.sluice.config.SubjectAltNameMatcher;
 import dev.sluice.config.TlsCertificateConfig;
 import dev.sluice.config.TlsParamsConfig;
 import dev.sluice.config.UpstreamTlsConfig;
+import io.envoyproxy.envoy.config.core.v3.ApiVersion;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
+import io.envoyproxy.envoy.config.core.v3.PathConfigSource;
 import io.envoyproxy.envoy.config.core.v3.TransportSocket;
 import io.envoyproxy.envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
@@ -22,6 +24,8 @@ import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SdsSecretConfig;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsParameters;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +41,8 @@ import java.util.Set;
  * <p>Secrets named through an {@code SdsSecretConfig} are recorded in the context as
  * {@link SecretReference}s, checked once all secrets are known: without {@code sds_config} a
  * secret of the bootstrap's {@code static_resources.secrets}, with {@code sds_config: {ads: {}}}
- * one fetched over the ADS stream.
+ * one fetched over the ADS stream, with {@code sds_config: {path_config_source: {path: FILE}}} (or
+ * the older {@code path: FILE}) one read from a file of the bootstrap's choosing.
  */
 final class TlsContextDecoder {
   static final String TLS = "envoy.transport_sockets.tls";
@@ -62,6 +67,9 @@ final class TlsContextDecoder {
       "validation_context_sds_secret_config");
   private static final Set<String> SAN_FIELDS = Set.of("san_type", "matcher");
   private static final Set<String> SDS_FIELDS = Set.of("name", "sds_config");
+  private static final Set<String> FILE_SOURCE_FIELDS = Set.of("path", "path_config_source", "resource_api_version");
+  private static final Set<String> PATH_SOURCE_FIELDS = Set.of("path", "watched_directory");
+  private static final Set<String> WATCHED_DIRECTORY_FIELDS = Set.of("path");
   private static final Set<String> DATA_SOURCE_FIELDS = Set.of("filename", "inline_string", "inline_bytes");
 
   private TlsContextDecoder() {}
@@ -393,32 +401,102 @@ final class TlsContextDecoder {
     if (s.getName().isEmpty()) {
       ctx.error(namePath, "a secret name is required");
     }
-    Duration timeout = s.hasSdsConfig() ? sdsSource(s.getSdsConfig(), FieldPath.child(path, "sds_config"), ctx)
-        : Duration.ZERO;
+    String sourcePath = FieldPath.child(path, "sds_config");
+    SecretReference reference;
+    if (!s.hasSdsConfig()) {
+      reference = new SecretReference(namePath, s.getName(), kind, false, Duration.ZERO);
+    } else if (isFileSource(s.getSdsConfig())) {
+      SecretReference.FileSource file = fileSource(s.getSdsConfig(), sourcePath, ctx);
+      reference = file == null ? null : SecretReference.fromFile(namePath, s.getName(), kind, file);
+    } else {
+      Duration timeout = sdsSource(s.getSdsConfig(), sourcePath, ctx);
+      reference = new SecretReference(namePath, s.getName(), kind, true, timeout);
+    }
     if (ctx.errorCount() != before) {
       return null;
     }
-    ctx.referenceSecret(new SecretReference(namePath, s.getName(), kind, s.hasSdsConfig(), timeout));
+    ctx.referenceSecret(reference);
     return s.getName();
   }
 
+  private static boolean isFileSource(ConfigSource source) {
+    return switch (source.getConfigSourceSpecifierCase()) {
+      case PATH, PATH_CONFIG_SOURCE -> true;
+      default -> false;
+    };
+  }
+
   /**
-   * The ADS stream is the only SDS source: Istio's sidecar agent serves SDS on a separate gRPC
-   * stream ({@code api_config_source}), which Sluice does not speak yet.
+   * An SDS file source: {@code path_config_source} or the deprecated {@code path}, whose file holds
+   * a {@code DiscoveryResponse} of secrets. Whether the file provides the secret is checked with
+   * the other references, once per file.
+   *
+   * <p>Only the bootstrap may name one. Envoy also accepts it in resources from a management
+   * server, but a file source there would tie the lifetime of a local file watch to resources that
+   * come and go with every update, and let a remote server make the proxy read any local path; an
+   * xDS resource naming one is rejected (NACK) and should use {@code ads: {}}.
+   *
+   * <p>{@code watched_directory} is accepted and needs no handling of its own: Envoy watches that
+   * directory for the move of a Kubernetes {@code ..data} symlink, and Sluice's poll reads through
+   * the link, so the swap changes what it reads.
    */
-  private static Duration sdsSource(ConfigSource source, String path, DecodeContext ctx) {
-    switch (source.getConfigSourceSpecifierCase()) {
-      case API_CONFIG_SOURCE, PATH, PATH_CONFIG_SOURCE -> {
-        String field = source.getDescriptorForType()
-            .findFieldByNumber(source.getConfigSourceSpecifierCase().getNumber()).getName();
-        ctx.error(FieldPath.child(path, field), "SDS from " + field + " is not supported by Sluice; use"
-            + " sds_config: {ads: {}} to fetch the secret over the ADS stream, or omit sds_config to name a secret"
-            + " of static_resources.secrets");
-        return Duration.ZERO;
+  @SuppressWarnings("deprecation") // ConfigSource.path: Envoy still accepts it
+  private static SecretReference.FileSource fileSource(ConfigSource source, String path, DecodeContext ctx) {
+    String field = source.getConfigSourceSpecifierCase() == ConfigSource.ConfigSourceSpecifierCase.PATH
+        ? "path" : "path_config_source";
+    String fieldPath = FieldPath.child(path, field);
+    if (ctx.isXdsResource()) {
+      ctx.error(fieldPath, "SDS from a file (" + field + ") is supported only in the bootstrap's static_resources;"
+          + " in a resource from a management server use sds_config: {ads: {}}");
+      return null;
+    }
+    int before = ctx.errorCount();
+    FieldRules.check(source, path, ctx, FILE_SOURCE_FIELDS);
+    if (source.getResourceApiVersion() == ApiVersion.V2) {
+      ctx.error(FieldPath.child(path, "resource_api_version"), "the v2 xDS API is not supported; use V3");
+    }
+    String text;
+    String textPath;
+    if (field.equals("path")) {
+      text = source.getPath();
+      textPath = fieldPath;
+    } else {
+      PathConfigSource pathSource = source.getPathConfigSource();
+      FieldRules.check(pathSource, fieldPath, ctx, PATH_SOURCE_FIELDS);
+      if (pathSource.hasWatchedDirectory()) {
+        String dirPath = FieldPath.child(fieldPath, "watched_directory");
+        FieldRules.check(pathSource.getWatchedDirectory(), dirPath, ctx, WATCHED_DIRECTORY_FIELDS);
+        if (pathSource.getWatchedDirectory().getPath().isEmpty()) {
+          ctx.error(FieldPath.child(dirPath, "path"), "is required");
+        }
       }
-      default -> {
-        return ConfigSourceDecoder.adsOnly(source, path, ctx, ctx.isXdsResource());
+      text = pathSource.getPath();
+      textPath = FieldPath.child(fieldPath, "path");
+    }
+    Path file = null;
+    if (text.isEmpty()) {
+      ctx.error(textPath, "is required: the file holding the secret (a DiscoveryResponse)");
+    } else {
+      try {
+        file = Path.of(text).toAbsolutePath().normalize();
+      } catch (InvalidPathException e) {
+        ctx.error(textPath, "not a valid path: " + e.getReason());
       }
     }
+    return ctx.errorCount() == before ? new SecretReference.FileSource(textPath, file) : null;
+  }
+
+  /**
+   * The ADS stream is the only remote SDS source: Istio's sidecar agent serves SDS on a separate
+   * gRPC stream ({@code api_config_source}), which Sluice does not speak yet.
+   */
+  private static Duration sdsSource(ConfigSource source, String path, DecodeContext ctx) {
+    if (source.getConfigSourceSpecifierCase() == ConfigSource.ConfigSourceSpecifierCase.API_CONFIG_SOURCE) {
+      ctx.error(FieldPath.child(path, "api_config_source"), "SDS from api_config_source is not supported by Sluice;"
+          + " use sds_config: {ads: {}} to fetch the secret over the ADS stream, sds_config: {path_config_source:"
+          + " {path: FILE}} to read it from a file, or omit sds_config to name a secret of static_resources.secrets");
+      return Duration.ZERO;
+    }
+    return ConfigSourceDecoder.adsOnly(source, path, ctx, ctx.isXdsResource());
   }
 }

@@ -401,8 +401,9 @@ class TlsBootstrapTest {
     String common = "test.yaml: " + DOWNSTREAM + ".common_tls_context";
     assertThat(errors(yaml)).containsExactly(
         common + ".validation_context_sds_secret_config.sds_config.api_config_source: SDS from api_config_source is"
-            + " not supported by Sluice; use sds_config: {ads: {}} to fetch the secret over the ADS stream, or omit"
-            + " sds_config to name a secret of static_resources.secrets",
+            + " not supported by Sluice; use sds_config: {ads: {}} to fetch the secret over the ADS stream,"
+            + " sds_config: {path_config_source: {path: FILE}} to read it from a file, or omit sds_config to name a"
+            + " secret of static_resources.secrets",
         common + ".tls_certificate_sds_secret_configs[0].name: secret 'cert' is to be fetched over ADS (sds_config),"
             + " but dynamic_resources has no ads_config");
   }
