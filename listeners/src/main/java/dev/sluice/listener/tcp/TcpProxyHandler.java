@@ -367,6 +367,15 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  Channel downstreamChannel() {
+    return downstream;
+  }
+
+  /** The upstream channel once connected, else null; read it on the event loop. */
+  Channel upstreamChannel() {
+    return upstream;
+  }
+
   /** The event loop's clock. */
   private long now() {
     return ctx.executor().ticker().nanoTime();
