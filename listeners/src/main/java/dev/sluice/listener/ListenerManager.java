@@ -1,7 +1,9 @@
 package dev.sluice.listener;
 
 import dev.sluice.common.RandomSource;
+import dev.sluice.config.FilterChainConfig;
 import dev.sluice.config.ListenerConfig;
+import dev.sluice.config.TcpProxyConfig;
 import dev.sluice.listener.filter.TlsInspectorStats;
 import dev.sluice.stats.Gauge;
 import dev.sluice.stats.StatsRegistry;
@@ -15,6 +17,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroupFuture;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,6 +87,14 @@ public final class ListenerManager {
   private final StatsRegistry stats;
   private final Timeouts timeouts;
   private final ListenerSnapshot.Dependencies dependencies;
+  /**
+   * Listeners with a TCP proxy chain run on {@link Transport#forRelays()}: its own event loops, as
+   * many as the main group's, created on first use (none when the main transport is already fit).
+   */
+  private final Transport relayTransport;
+  private final ListenerSnapshot.Dependencies relayDependencies;
+  // Guarded by this.
+  private EventLoopGroup relayGroup;
   private final List<BoundListener> bound = new CopyOnWriteArrayList<>();
   private final Gauge activeListeners;
   private final Gauge warmingListeners;
@@ -115,8 +126,12 @@ public final class ListenerManager {
     this.transport = transport;
     this.stats = stats;
     this.timeouts = timeouts;
+    TlsInspectorStats inspectorStats = new TlsInspectorStats(stats);
     this.dependencies = new ListenerSnapshot.Dependencies(stats, clusters, transport.upstream(), random, tlsFactory,
-        certificates, new TlsInspectorStats(stats), timeouts.listenerFilters().toMillis());
+        certificates, inspectorStats, timeouts.listenerFilters().toMillis());
+    this.relayTransport = transport.forRelays();
+    this.relayDependencies = new ListenerSnapshot.Dependencies(stats, clusters, relayTransport.upstream(), random,
+        tlsFactory, certificates, inspectorStats, timeouts.listenerFilters().toMillis());
     this.activeListeners = stats.gauge("listener_manager.total_listeners_active");
     this.warmingListeners = stats.gauge("listener_manager.total_listeners_warming");
     this.draining = stats.gauge("listener_manager.total_listeners_draining");
@@ -228,7 +243,8 @@ public final class ListenerManager {
   /** Builds a listener, then binds it (replacing {@code previous}) when ready, or starts warming it. */
   private BoundListener add(ListenerConfig config, BoundListener previous, Duration drainTime)
       throws ListenerBindException {
-    BoundListener listener = new BoundListener(config, ListenerSnapshot.build(config, dependencies));
+    BoundListener listener = new BoundListener(config,
+        ListenerSnapshot.build(config, relaysBytes(config) ? relayDependencies : dependencies));
     if (listener.snapshot().isReady()) {
       activate(listener, previous, drainTime);
     } else {
@@ -261,14 +277,18 @@ public final class ListenerManager {
    */
   private void bindSocket(BoundListener listener, BoundListener previous) throws ListenerBindException {
     ListenerConfig config = listener.config();
-    if (previous != null && !transport.supportsReusePort() && previous.config().address().equals(config.address())) {
+    boolean relay = relaysBytes(config);
+    Transport t = relay ? relayTransport : transport;
+    // Both sockets need SO_REUSEPORT to share the port; otherwise the previous one lets go first.
+    boolean share = t.supportsReusePort() && (relaysBytes(previous == null ? config : previous.config()) == relay);
+    if (previous != null && !share && previous.config().address().equals(config.address())) {
       previous.stopAccepting();
     }
     ServerBootstrap b = new ServerBootstrap()
-        .group(group)
-        .channel(transport.serverChannelType())
+        .group(relay ? relayGroup() : group)
+        .channel(t.serverChannelType())
         .option(ChannelOption.SO_REUSEADDR, true)
-        .option(transport.reusePortOption(), true)
+        .option(t.reusePortOption(), true)
         .option(ChannelOption.SO_BACKLOG, 4096)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.SO_KEEPALIVE, true)
@@ -285,6 +305,32 @@ public final class ListenerManager {
           + f.cause().getMessage(), f.cause());
     }
     listener.activated(f.channel());
+  }
+
+  /** True when a chain of {@code config} is a TCP proxy: it goes on the relay transport. */
+  private boolean relaysBytes(ListenerConfig config) {
+    if (relayTransport == transport) {
+      return false;
+    }
+    for (FilterChainConfig chain : config.allFilterChains()) {
+      if (chain.terminalFilter() instanceof TcpProxyConfig) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private synchronized EventLoopGroup relayGroup() {
+    if (relayGroup == null) {
+      int loops = 0;
+      for (EventExecutor ignored : group) {
+        loops++;
+      }
+      relayGroup = relayTransport.newGroup(loops, "sluice-relay");
+      log.info("TCP proxy listeners run on {} {} event loop(s) ({} drops data of half-closed connections)", loops,
+          relayTransport.name(), transport.name());
+    }
+    return relayGroup;
   }
 
   // ---------------------------------------------------------------- warming
@@ -447,6 +493,9 @@ public final class ListenerManager {
       }
       if (warmingThread != null) {
         warmingThread.shutdownNow();
+      }
+      if (relayGroup != null) {
+        relayGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
       }
     }
   }

@@ -39,6 +39,21 @@ public record Transport(
     if (!wanted.equals("nio") && Epoll.isAvailable()) {
       return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class);
     }
+    return nio();
+  }
+
+  /**
+   * The transport for listeners that relay raw bytes with half-closed connections (the TCP proxy):
+   * NIO instead of epoll. Netty 4.2.18's epoll removes a descriptor from epoll once a half-closed
+   * channel has nothing left to watch, yet keeps it marked registered; the next write that fills the
+   * socket then fails (EPOLL_CTL_MOD, ENOENT) and the rest of the answer is dropped. NIO and io_uring
+   * keep the registration and do not lose data.
+   */
+  public Transport forRelays() {
+    return name.equals("epoll") ? nio() : this;
+  }
+
+  private static Transport nio() {
     return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
   }
 

@@ -62,6 +62,31 @@ class TcpProxyListenerTest extends ListenerTestBase {
   }
 
   @Test
+  void aClientThatSentItsFinReceivesALongAnswerInFull() throws Exception {
+    // The answer starts after the client's FIN and is far larger than the socket buffers, which is
+    // what the relay transport choice (Transport.forRelays) is for on epoll.
+    byte[] answer = new byte[32 << 20];
+    new SplittableRandom(5).nextBytes(answer);
+    try (Backend backend = Backend.plain(socket -> {
+      readAll(socket.getInputStream());
+      socket.getOutputStream().write(answer);
+      socket.shutdownOutput();
+    })) {
+      clusters(Map.of("answer", backend.port()));
+      int port = bind(listener("late", 0, false, tcp("late", "answer")));
+      try (Socket client = new Socket("127.0.0.1", port)) {
+        client.setSoTimeout(10_000);
+        client.getOutputStream().write("question".getBytes(StandardCharsets.UTF_8));
+        client.shutdownOutput();
+        byte[] received = readAll(client.getInputStream());
+        assertThat(received.length).isEqualTo(answer.length);
+        assertThat(MessageDigest.getInstance("SHA-256").digest(received))
+            .isEqualTo(MessageDigest.getInstance("SHA-256").digest(answer));
+      }
+    }
+  }
+
+  @Test
   void streamsABulkTransferBothWaysWithBackpressure() throws Exception {
     try (Backend backend = Backend.plain(socket -> {
       socket.getInputStream().transferTo(socket.getOutputStream());
