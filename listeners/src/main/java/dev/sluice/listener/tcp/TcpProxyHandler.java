@@ -5,12 +5,14 @@ import dev.sluice.upstream.UpstreamEndpoint;
 import dev.sluice.upstream.pool.UpstreamConnector;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslCloseCompletionEvent;
@@ -35,6 +37,22 @@ import org.slf4j.LoggerFactory;
  */
 final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(TcpProxyHandler.class);
+
+  /**
+   * What each relay channel may queue before the other side stops reading: 1 MiB, Envoy's default
+   * {@code per_connection_buffer_limit_bytes}. With the 64 KiB mark the upstream connector sets for
+   * the HTTP pools, every 64 KiB read made the other side unwritable, so each wake-up read once and
+   * turned reading off and on again.
+   */
+  static final WriteBufferWaterMark RELAY_WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
+
+  /**
+   * Reads of up to 256 KiB once a stream proves bulky (small exchanges keep small buffers). With the
+   * mark above, one iperf3 stream on one core: 12.1 → 21.0 Gbit/s and 629 → 310 ms of proxy CPU per
+   * GB (perf (t)); 1 MiB reads gained little more, varied more and hold four times as much per
+   * connection.
+   */
+  static final AdaptiveRecvByteBufAllocator RELAY_READS = new AdaptiveRecvByteBufAllocator(64, 16 * 1024, 256 * 1024);
 
   private final TcpProxy proxy;
   private final TcpProxyStats stats;
@@ -67,6 +85,7 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
     // into an event instead of a close.
     downstream.config().setAutoRead(false);
     downstream.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    tuneForRelay(downstream);
     if (downstream.isActive()) {
       start();
     }
@@ -129,6 +148,7 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     upstreamReady = true;
+    tuneForRelay(upstream);
     if (pending != null) {
       ByteBuf b;
       while ((b = pending.poll()) != null) {
@@ -281,6 +301,12 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
   }
 
   // ---------------------------------------------------------------- flow control and teardown
+
+  /** Buffering for bulk relay on either side; see {@link #RELAY_WATER_MARK} and {@link #RELAY_READS}. */
+  private static void tuneForRelay(Channel ch) {
+    ch.config().setWriteBufferWaterMark(RELAY_WATER_MARK);
+    ch.config().setRecvByteBufAllocator(RELAY_READS);
+  }
 
   /** Downstream is read while the upstream is ready, writable and its input not finished. */
   private void updateDownstreamRead() {
