@@ -28,12 +28,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The TCP proxy between real sockets: relay, half-close, backpressure, TLS passthrough by SNI. */
 class TcpProxyListenerTest extends ListenerTestBase {
+  /** Threads for the tests' blocking socket I/O: the common pool may have a single thread. */
+  private final ExecutorService io = Executors.newCachedThreadPool();
+
+  @AfterEach
+  void stopIo() {
+    io.shutdownNow();
+  }
 
   private static FilterChainConfig tcp(String name, String cluster) {
     return new FilterChainConfig(name, TcpProxyConfig.to(name, cluster));
@@ -108,7 +118,7 @@ class TcpProxyListenerTest extends ListenerTestBase {
           } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
           }
-        });
+        }, io);
         byte[] echoed = readAll(client.getInputStream());
         writer.get(10, TimeUnit.SECONDS);
         assertThat(echoed.length).isEqualTo(payload.length);

@@ -28,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -49,6 +51,8 @@ class TcpProxyRelayTest {
   private Channel server;
   private final LinkedBlockingQueue<TcpProxyHandler> handlers = new LinkedBlockingQueue<>();
   private ServerSocket backend;
+  /** Threads for the tests' blocking socket I/O: the common pool may have a single thread. */
+  private final ExecutorService io = Executors.newCachedThreadPool();
 
   @BeforeEach
   void start() throws Exception {
@@ -81,6 +85,7 @@ class TcpProxyRelayTest {
     backend.close();
     clusters.close();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    io.shutdownNow();
   }
 
   @Test
@@ -88,9 +93,9 @@ class TcpProxyRelayTest {
     byte[] up = pattern(24 << 20, 1);
     byte[] down = pattern(20 << 20, 2);
     try (Socket client = connect(); Socket upstream = backend.accept()) {
-      CompletableFuture<byte[]> backendGot = CompletableFuture.supplyAsync(() -> readExactly(upstream, up.length));
-      CompletableFuture<Void> backendSent = CompletableFuture.runAsync(() -> write(upstream, down));
-      CompletableFuture<byte[]> clientGot = CompletableFuture.supplyAsync(() -> readExactly(client, down.length));
+      CompletableFuture<byte[]> backendGot = CompletableFuture.supplyAsync(() -> readExactly(upstream, up.length), io);
+      CompletableFuture<Void> backendSent = CompletableFuture.runAsync(() -> write(upstream, down), io);
+      CompletableFuture<byte[]> clientGot = CompletableFuture.supplyAsync(() -> readExactly(client, down.length), io);
       write(client, up);
       assertIntact("upload", backendGot.get(30, TimeUnit.SECONDS), up);
       backendSent.get(30, TimeUnit.SECONDS);
@@ -114,7 +119,7 @@ class TcpProxyRelayTest {
     byte[] up = pattern(1 << 20, 4);
     byte[] down = pattern(24 << 20, 5);
     try (Socket client = connect(); Socket upstream = backend.accept()) {
-      CompletableFuture<byte[]> clientGot = CompletableFuture.supplyAsync(() -> readToEnd(client));
+      CompletableFuture<byte[]> clientGot = CompletableFuture.supplyAsync(() -> readToEnd(client), io);
       write(client, up);
       client.shutdownOutput();
       assertIntact("request, then EOF", readToEnd(upstream), up);
@@ -138,7 +143,7 @@ class TcpProxyRelayTest {
         } catch (IOException e) {
           // the socket closes at the end of the test
         }
-      });
+      }, io);
       await(() -> counter("downstream_flow_control_paused_reading_total") >= 1);
       await(() -> !handler.downstreamChannel().config().isAutoRead());
       Channel up = upstreamOf(handler);
