@@ -1,7 +1,9 @@
 package dev.sluice.app;
 
+import dev.sluice.common.Ticker;
 import dev.sluice.config.BootstrapConfig;
 import dev.sluice.config.NodeConfig;
+import dev.sluice.tls.StaticTlsMaterial;
 import dev.sluice.xds.bootstrap.BootstrapLoader;
 import dev.sluice.xds.bootstrap.ConfigException;
 import dev.sluice.xds.bootstrap.LoadedBootstrap;
@@ -116,6 +118,14 @@ public final class Main {
       return EXIT_INVALID_CONFIG;
     }
     BootstrapConfig c = loaded.config();
+    List<String> tls = StaticTlsMaterial.problems(c.listeners(), c.clusters(), c.secrets(), Ticker.SYSTEM);
+    if (!tls.isEmpty()) {
+      err.println("invalid TLS material (" + tls.size() + " error" + (tls.size() == 1 ? "" : "s") + "):");
+      for (String error : tls) {
+        err.println("  " + error);
+      }
+      return EXIT_INVALID_CONFIG;
+    }
     out.println("configuration '" + origin(options) + "' OK: " + c.listeners().size() + " listener(s), "
         + c.clusters().size() + " cluster(s), admin " + c.admin().map(a -> a.address().toString()).orElse("off"));
     return EXIT_OK;

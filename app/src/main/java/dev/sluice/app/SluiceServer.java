@@ -1,6 +1,7 @@
 package dev.sluice.app;
 
 import dev.sluice.common.RandomSource;
+import dev.sluice.common.Ticker;
 import dev.sluice.config.BootstrapConfig;
 import dev.sluice.config.ListenerConfig;
 import dev.sluice.config.SecretConfig;
@@ -15,6 +16,7 @@ import dev.sluice.upstream.ClusterManager;
 import dev.sluice.upstream.lb.LbPolicyRegistry;
 import dev.sluice.tls.CertificateSourceRegistry;
 import dev.sluice.tls.SecretPublisher;
+import dev.sluice.tls.StaticTlsMaterial;
 import dev.sluice.tls.TlsContextFactory;
 import dev.sluice.tls.UpstreamTlsContexts;
 import dev.sluice.xds.FileSecretSource;
@@ -116,6 +118,12 @@ public final class SluiceServer implements AutoCloseable {
     setState(ServerState.INITIALIZING);
     ConfigSnapshot snapshot = ConfigSnapshot.of("static", bootstrap.listeners(), bootstrap.clusters())
         .withSecrets(bootstrap.secrets());
+    // Every certificate given directly must load: one error per problem, before anything binds.
+    List<String> tlsProblems = StaticTlsMaterial.problems(bootstrap.listeners(), bootstrap.clusters(),
+        bootstrap.secrets(), Ticker.SYSTEM);
+    if (!tlsProblems.isEmpty()) {
+      throw new StartupException(String.join("; ", tlsProblems));
+    }
     // Secrets first: the TLS contexts of clusters and listeners built next find their material.
     secrets.publish(snapshot.secrets());
     startSecretFiles();

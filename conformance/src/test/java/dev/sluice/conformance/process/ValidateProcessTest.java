@@ -2,6 +2,8 @@ package dev.sluice.conformance.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.tls.TestPki;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -60,6 +62,51 @@ final class ValidateProcessTest {
 
     assertThat(r.exitCode()).as(r.stderr()).isEqualTo(2);
     assertThat(r.stderr()).contains("'nowhere'").contains("'elsewhere'");
+  }
+
+  @Test
+  void tlsMaterialThatCannotBeUsedIsAnErrorNamingWhereItIsConfigured() throws Exception {
+    TestPki.Issued ca = TestPki.ca("validate-ca");
+    TestPki.Issued one = TestPki.leaf(ca, "one", List.of(), List.of("one.test"));
+    TestPki.Issued two = TestPki.leaf(ca, "two", List.of(), List.of("two.test"));
+    Path cert = Files.writeString(dir.resolve("one.crt"), one.certificatePem());
+    Path otherKey = Files.writeString(dir.resolve("two.key"), two.keyPem());
+    Path config = Files.writeString(dir.resolve("tls.yaml"), """
+        static_resources:
+          listeners:
+          - name: secure
+            address: { socket_address: { address: 127.0.0.1, port_value: 0 } }
+            filter_chains:
+            - name: https
+              transport_socket:
+                name: envoy.transport_sockets.tls
+                typed_config:
+                  "@type": type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext
+                  common_tls_context:
+                    tls_certificates:
+                    - certificate_chain: { filename: %s }
+                      private_key: { filename: %s }
+              filters:
+              - name: envoy.filters.network.tcp_proxy
+                typed_config:
+                  "@type": type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy
+                  stat_prefix: secure
+                  cluster: backend
+          clusters:
+          - name: backend
+            type: STATIC
+            load_assignment:
+              cluster_name: backend
+              endpoints:
+              - lb_endpoints:
+                - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: 9 } } }
+        """.formatted(cert, otherKey));
+
+    SluiceProcess.Result r = SluiceProcess.run(dir, EXIT_TIMEOUT, "validate", "-c", config.toString());
+
+    assertThat(r.exitCode()).as(r.stderr()).isEqualTo(2);
+    assertThat(r.stderr()).contains("listener 'secure': filter chain 'https'").contains(otherKey.toString())
+        .contains("does not match").doesNotContain("\tat ");
   }
 
   /** Exit 2, each field path on its own stderr line, and no stack trace. */
