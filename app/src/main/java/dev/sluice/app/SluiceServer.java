@@ -30,6 +30,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -214,36 +216,25 @@ public final class SluiceServer implements AutoCloseable {
   }
 
   /**
-   * Start-up waits (bounded) for listeners whose certificates come from files or inline PEM, and
-   * fails when one cannot be loaded: a bootstrap naming a missing file or a key that does not
-   * match is a configuration error, as in Envoy. Listeners waiting for SDS secrets keep warming;
-   * the management server delivers those later.
+   * Start-up waits (bounded) for listeners whose certificates come from files or inline PEM: that
+   * material was checked before (StaticTlsMaterial), so they bind as soon as it is loaded.
+   * Listeners waiting for SDS secrets keep warming; the management server delivers those later.
    */
   private void awaitLocalCertificates() throws StartupException {
-    long deadline = System.nanoTime() + CLUSTER_INIT_TIMEOUT.toNanos();
-    while (true) {
-      List<BoundListener> pending = listeners.warmingListeners().stream()
-          .filter(l -> !TlsReferences.usesSds(l.config()))
-          .toList();
-      if (pending.isEmpty()) {
-        return;
-      }
-      for (BoundListener l : pending) {
-        if (l.tlsError().isPresent()) {
-          throw new StartupException("listener '" + l.name() + "': " + l.tlsError().get());
-        }
-      }
-      if (System.nanoTime() > deadline) {
-        log.warn("listeners still loading their certificates after {}: {}", CLUSTER_INIT_TIMEOUT,
-            pending.stream().map(l -> l.name() + " " + l.waitingFor()).toList());
-        return;
-      }
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new StartupException("interrupted while loading certificates", e);
-      }
+    List<BoundListener> pending = listeners.warmingListeners().stream()
+        .filter(l -> !TlsReferences.usesSds(l.config()))
+        .toList();
+    try {
+      CompletableFuture.allOf(pending.stream().map(BoundListener::whenActive).toArray(CompletableFuture<?>[]::new))
+          .get(CLUSTER_INIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      log.warn("listeners still loading their certificates after {}: {}", CLUSTER_INIT_TIMEOUT,
+          pending.stream().map(l -> l.name() + " " + l.waitingFor()).toList());
+    } catch (ExecutionException | CancellationException e) {
+      throw new StartupException("a listener could not start: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StartupException("interrupted while loading certificates", e);
     }
   }
 
