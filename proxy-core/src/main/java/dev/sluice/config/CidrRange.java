@@ -38,9 +38,12 @@ public record CidrRange(String addressPrefix, int prefixLen) {
     return literal(addressPrefix);
   }
 
-  /** True when {@code address} (4 or 16 bytes) lies in this range; families never match each other. */
-  public boolean contains(byte[] address) {
-    byte[] prefix = addressBytes();
+  /**
+   * True when {@code address} (4 or 16 bytes) lies in the range of {@code prefix} and
+   * {@code prefixLen}; families never match each other. Static so that matchers can keep the
+   * prefix bytes parsed once ({@link #addressBytes()} parses on every call).
+   */
+  public static boolean contains(byte[] prefix, int prefixLen, byte[] address) {
     if (prefix.length != address.length) {
       return false;
     }

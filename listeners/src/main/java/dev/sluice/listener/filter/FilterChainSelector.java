@@ -182,21 +182,7 @@ public final class FilterChainSelector {
     }
 
     boolean contains(byte[] ip) {
-      if (ip.length != prefix.length) {
-        return false;
-      }
-      int full = length / 8;
-      for (int i = 0; i < full; i++) {
-        if (prefix[i] != ip[i]) {
-          return false;
-        }
-      }
-      int rest = length % 8;
-      if (rest == 0) {
-        return true;
-      }
-      int mask = (0xff << (8 - rest)) & 0xff;
-      return (prefix[full] & mask) == (ip[full] & mask);
+      return CidrRange.contains(prefix, length, ip);
     }
   }
 
